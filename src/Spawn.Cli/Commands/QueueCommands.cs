@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace Spawn.Cli.Commands;
+
+/// <summary>The subcommands of <c>spawn queue</c>.</summary>
+internal static class QueueCommands
+{
+    public static IEnumerable<Command> All(TimeProvider clock) =>
+    [
+    ];
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Spawn.Cli.Commands;
+
+// spawn: the user's CLI. One file per command under Commands/; each returns its exit code
+// (0 ok, 1 the queue failed, 2 invalid input or usage, 130/143 interrupted).
+var queue = new Command("queue", "Validate, run and inspect batch queues");
+foreach (var command in QueueCommands.All(TimeProvider.System))
+{
+    queue.Subcommands.Add(command);
+}
+
+var root = new RootCommand("spawn — run batch queues of shell jobs, here or on EC2") { queue };
+var parsed = root.Parse(args);
+
+// Usage mistakes are exit 2, never a stack trace.
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"spawn: {error.Message}");
+    }
+
+    return 2;
+}
+
+return await parsed.InvokeAsync();

@@ -1,0 +1,12 @@
+using Spawn.Core.Model;
+
+namespace Spawn.Core.Ports;
+
+/// <summary>Copies a finished job's logs (always) and result_paths (only when it completed) to the result store.</summary>
+public interface IResultCollector
+{
+    Task<ResultCollection> CollectAsync(JobDefinition job, bool completed, string stdoutPath, string stderrPath, CancellationToken cancellationToken);
+}
+
+/// <summary><paramref name="Uploaded"/> is false when anything failed; <paramref name="Problem"/> says what (also for patterns that matched nothing).</summary>
+public sealed record ResultCollection(bool Uploaded, string? Problem);

@@ -1,0 +1,16 @@
+using Spawn.Core.State;
+
+namespace Spawn.Core.Ports;
+
+/// <summary>Where the queue's state lives. One owner (the runner) writes it.</summary>
+public interface IStateStore
+{
+    /// <summary>Human-readable location, e.g. the state file's path.</summary>
+    string Location { get; }
+
+    /// <summary>The saved state, or null when there is none. Throws <see cref="StateStoreException"/> when it cannot be read.</summary>
+    Task<QueueState?> LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="state"/> durable before returning: after a crash, Load returns it or a later one.</summary>
+    Task SaveAsync(QueueState state, CancellationToken cancellationToken);
+}

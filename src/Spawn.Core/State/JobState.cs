@@ -1,0 +1,24 @@
+namespace Spawn.Core.State;
+
+/// <summary>
+/// One job's entry in the state file (the guide's format). Timestamps are null until they happened:
+/// the file never carries fake zero times. <see cref="Pid"/> and <see cref="PidStartTime"/> identify
+/// the attempt's process group so that a restarted agent can tell it is the same process.
+/// <see cref="Interruptions"/> counts attempts cut short by the agent's or machine's death.
+/// </summary>
+public sealed record JobState(
+    string JobId,
+    JobStatus Status,
+    int Attempt,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? CompletedAt = null,
+    int? ExitCode = null,
+    int? Pid = null,
+    ulong? PidStartTime = null,
+    bool ResultsUploaded = false,
+    string? ErrorMessage = null,
+    int Interruptions = 0,
+    DateTimeOffset? RetryAt = null)
+{
+    public static JobState NotStarted(string jobId) => new(jobId, JobStatus.Pending, 0);
+}

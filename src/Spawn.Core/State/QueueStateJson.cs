@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Spawn.Core.State;
+
+/// <summary>Reads and writes the state file's bytes (no I/O here: callers own files).</summary>
+public static class QueueStateJson
+{
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public static byte[] Serialize(QueueState state) =>
+        JsonSerializer.SerializeToUtf8Bytes(ToDto(state), StateFileJsonContext.Default.StateFileDto);
+
+    /// <summary>Parses a state file; throws <see cref="FormatException"/> with a reason when it is not one.</summary>
+    public static QueueState Deserialize(ReadOnlySpan<byte> utf8)
+    {
+        StateFileDto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize(utf8, StateFileJsonContext.Default.StateFileDto);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"not valid JSON ({e.Message})", e);
+        }
+
+        if (dto is null || string.IsNullOrEmpty(dto.QueueId))
+        {
+            throw new FormatException("no queue_id");
+        }
+
+        return FromDto(dto);
+    }
+
+    public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    private static StateFileDto ToDto(QueueState s) => new()
+    {
+        QueueId = s.QueueId,
+        QueueName = s.QueueName,
+        StartedAt = Time(s.StartedAt),
+        UpdatedAt = FormatTime(s.UpdatedAt),
+        Status = Word(s.Status),
+        ErrorMessage = s.ErrorMessage,
+        Jobs = s.Jobs.Select(j => new JobStateDto
+        {
+            JobId = j.JobId,
+            Status = Word(j.Status),
+            StartedAt = Time(j.StartedAt),
+            CompletedAt = Time(j.CompletedAt),
+            ExitCode = j.ExitCode,
+            Attempt = j.Attempt,
+            Pid = j.Pid,
+            PidStartTime = j.PidStartTime,
+            ResultsUploaded = j.ResultsUploaded,
+            ErrorMessage = j.ErrorMessage,
+            Interruptions = j.Interruptions == 0 ? null : j.Interruptions,
+            RetryAt = Time(j.RetryAt),
+        }).ToList(),
+    };
+
+    private static QueueState FromDto(StateFileDto d) => new(
+        d.QueueId,
+        d.QueueName ?? d.QueueId,
+        Parse<QueueStatus>(d.Status, "status"),
+        ParseTime(d.StartedAt, "started_at"),
+        ParseTime(d.UpdatedAt, "updated_at") ?? DateTimeOffset.UnixEpoch,
+        d.Jobs.Select(j => new JobState(
+            j.JobId,
+            Parse<JobStatus>(j.Status, $"status of job {j.JobId}"),
+            j.Attempt,
+            ParseTime(j.StartedAt, "started_at"),
+            ParseTime(j.CompletedAt, "completed_at"),
+            j.ExitCode,
+            j.Pid,
+            j.PidStartTime,
+            j.ResultsUploaded,
+            j.ErrorMessage,
+            j.Interruptions ?? 0,
+            ParseTime(j.RetryAt, "retry_at"))).ToList(),
+        d.ErrorMessage);
+
+    private static string Word<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private static T Parse<T>(string word, string field) where T : struct, Enum =>
+        Enum.TryParse<T>(word, ignoreCase: true, out var value) && !int.TryParse(word, out _)
+            ? value
+            : throw new FormatException($"{field}: unknown value \"{word}\"");
+
+    private static string? Time(DateTimeOffset? time) => time is { } t ? FormatTime(t) : null;
+
+    private static DateTimeOffset? ParseTime(string? text, string field) =>
+        text is null ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
+        : throw new FormatException($"{field}: not a time \"{text}\"");
+}

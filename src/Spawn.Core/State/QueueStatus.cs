@@ -1,0 +1,9 @@
+namespace Spawn.Core.State;
+
+public enum QueueStatus
+{
+    Pending,
+    Running,
+    Completed,
+    Failed,
+}
