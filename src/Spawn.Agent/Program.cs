@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Spawn.Agent;
 
-// spored: the agent that runs a queue on a machine. `spored run-queue FILE` is filled in by the run issue.
-var root = new RootCommand("spored — the spawn batch-queue agent");
+// spored: the agent that runs a queue on a machine (under systemd as spored.service on EC2).
+// Exit codes: 0 every job completed, 1 the queue failed, 2 invalid input or state, 130/143 interrupted.
+var root = new RootCommand("spored — the spawn batch-queue agent") { RunQueueCommand.Create(TimeProvider.System) };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Spawn.Cli.Rendering;
+using Spawn.Core.Model;
+using Spawn.Core.Running;
+using Spawn.Hosting;
+using Spectre.Console;
+
+namespace Spawn.Cli.Commands;
+
+/// <summary>
+/// <c>spawn queue run FILE</c>: runs (or resumes) a queue in the foreground on this machine, with the same engine
+/// as the agent. Jobs start in the current directory. Local defaults live under
+/// <c>$XDG_STATE_HOME/spawn/queues/{queue_id}/</c> and are printed at start.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(TimeProvider clock)
+    {
+        var file = new Argument<string>("file") { Description = "The queue file (JSON)" };
+        var stateFile = new Option<string?>("--state-file") { Description = "State file (default: under the local state directory, by queue id)" };
+        var logDir = new Option<string?>("--log-dir") { Description = "Directory for {job_id}-stdout.log / -stderr.log" };
+        var resultsDir = new Option<string?>("--results-dir") { Description = "Collect results into this directory (laid out like the bucket) instead of S3" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON event per line instead of the progress display" };
+        var fresh = new Option<bool>("--fresh") { Description = "Start over: keep the existing state file as a backup and run every job" };
+        var command = new Command("run", "Run a queue on this machine (resumes it if its state exists)") { file, stateFile, logDir, resultsDir, json, fresh };
+        command.SetAction(async (result, _) =>
+        {
+            var queue = QueueFileLoading.Load(result.GetValue(file)!, clock, Console.Error);
+            if (queue is null)
+            {
+                return 2;
+            }
+
+            var home = LocalQueueRecord.DirectoryFor(queue.QueueId);
+            var where = new RunLocations(
+                Full(result.GetValue(stateFile)) ?? Path.Combine(home, "queue-state.json"),
+                Full(result.GetValue(logDir)) ?? Path.Combine(home, "logs"),
+                Full(result.GetValue(resultsDir)),
+                Path.Combine(home, "results"));
+            Remember(queue, where);
+
+            var asJson = result.GetValue(json);
+            var notes = asJson ? Console.Error : Console.Out;
+            notes.WriteLine($"queue {queue.QueueId}: state {where.StateFile}");
+            notes.WriteLine($"  logs    {where.LogDirectory}");
+            notes.WriteLine($"  results {DescribeResults(queue, where)}");
+
+            using var signals = new SignalCancellation();
+            var run = new QueueRun(clock, Console.Error);
+            if (asJson)
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                return await run.ExecuteAsync(queue, where, result.GetValue(fresh), new JsonLinesObserver(stdout), signals).ConfigureAwait(false);
+            }
+
+            if (Console.IsOutputRedirected)
+            {
+                return await run.ExecuteAsync(queue, where, result.GetValue(fresh), new LineObserver(Console.Out), signals).ConfigureAwait(false);
+            }
+
+            var settings = new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory);
+            var live = new LiveProgress(AnsiConsole.Console, settings.StdoutLog, clock);
+            return await live.ShowWhileAsync(() => run.ExecuteAsync(queue, where, result.GetValue(fresh), live, signals)).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
+
+    private static string DescribeResults(QueueDefinition queue, RunLocations where) =>
+        where.ResultsDirectory is null && queue.ResultS3Bucket is { } bucket
+            ? $"s3://{bucket}/{queue.ResultPrefix}/"
+            : Path.Combine(where.ResultsDirectory ?? where.DefaultResultsDirectory, queue.ResultPrefix);
+
+    private static void Remember(QueueDefinition queue, RunLocations where) =>
+        new LocalQueueRecord(
+            queue.QueueId,
+            where.StateFile,
+            where.LogDirectory,
+            where.ResultsDirectory ?? (queue.ResultS3Bucket is null ? where.DefaultResultsDirectory : null),
+            where.ResultsDirectory is null ? queue.ResultS3Bucket : null,
+            queue.ResultPrefix,
+            Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")).Write();
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Spawn.Cli.Rendering;
+using Spawn.Core.State;
+
+namespace Spawn.Cli.Commands;
+
+/// <summary><c>spawn queue status QUEUE_ID|STATE_FILE [--json] [--watch]</c>: the guide's status table.</summary>
+internal static class StatusCommand
+{
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(2);
+
+    public static Command Create(TimeProvider clock)
+    {
+        var target = new Argument<string>("queue") { Description = "A queue id (local, or mirrored in S3) or a state file" };
+        var json = new Option<bool>("--json") { Description = "Print the state file's JSON" };
+        var watch = new Option<bool>("--watch") { Description = "Refresh every 2 s until the queue ends" };
+        var command = new Command("status", "Show a queue's status") { target, json, watch };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var locator = new QueueStateLocator(clock);
+            while (true)
+            {
+                var found = await locator.FindAsync(result.GetValue(target)!, cancellationToken).ConfigureAwait(false);
+                if (found.State is not { } state)
+                {
+                    await Console.Error.WriteLineAsync($"error: {found.Problem}").ConfigureAwait(false);
+                    return 2;
+                }
+
+                if (result.GetValue(watch) && !Console.IsOutputRedirected)
+                {
+                    Console.Clear();
+                }
+
+                Console.Out.Write(result.GetValue(json)
+                    ? System.Text.Encoding.UTF8.GetString(QueueStateJson.Serialize(state)) + Environment.NewLine
+                    : StatusTable.Render(state));
+                if (!result.GetValue(watch) || state.Status is QueueStatus.Completed or QueueStatus.Failed)
+                {
+                    return 0;
+                }
+
+                try
+                {
+                    await Task.Delay(WatchInterval, clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return 0;
+                }
+
+                Console.Out.WriteLine();
+            }
+        });
+        return command;
+    }
+}

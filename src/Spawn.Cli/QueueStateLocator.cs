@@ -1,0 +1,42 @@
+using Spawn.Core.State;
+using Spawn.Storage;
+
+namespace Spawn.Cli;
+
+/// <summary>
+/// Finds a queue's state from what the user typed: a state file path, the id of a queue run on this machine,
+/// or the id of a queue whose state is mirrored to S3.
+/// </summary>
+internal sealed class QueueStateLocator(TimeProvider clock)
+{
+    public async Task<(QueueState? State, string? Problem, LocalQueueRecord? Record)> FindAsync(string target, CancellationToken cancellationToken)
+    {
+        if (File.Exists(target))
+        {
+            return Read(target, record: null);
+        }
+
+        var record = LocalQueueRecord.TryRead(target);
+        if (record is not null && File.Exists(record.StateFile))
+        {
+            return Read(record.StateFile, record);
+        }
+
+        var remote = await S3QueueStatus.TryReadAsync(target, record, clock, cancellationToken).ConfigureAwait(false);
+        return remote.State is not null
+            ? (remote.State, null, record)
+            : (null, $"no state for \"{target}\": not a state file, not a queue run on this machine ({LocalQueueRecord.StateRoot}){remote.Problem}", record);
+    }
+
+    private static (QueueState?, string?, LocalQueueRecord?) Read(string path, LocalQueueRecord? record)
+    {
+        try
+        {
+            return (StateFileReader.Read(path), null, record);
+        }
+        catch (Spawn.Core.Ports.StateStoreException e)
+        {
+            return (null, e.Message, record);
+        }
+    }
+}

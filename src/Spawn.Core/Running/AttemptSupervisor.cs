@@ -1,0 +1,49 @@
+using Spawn.Core.Ports;
+
+namespace Spawn.Core.Running;
+
+/// <summary>
+/// Waits for one attempt while watching its deadline, the queue's deadline and the run's cancellation; whichever
+/// comes first wins, and anything but a plain exit stops the whole process group (TERM, grace, KILL).
+/// </summary>
+internal sealed class AttemptSupervisor(TimeProvider clock)
+{
+    public async Task<(AttemptEnding Ending, int ExitCode)> SuperviseAsync(
+        IRunningJob job, DateTimeOffset jobDeadline, DateTimeOffset? queueDeadline, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var deadline = queueDeadline is { } q && q < jobDeadline ? q : jobDeadline;
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var exit = job.WaitForExitAsync(stopWaiting.Token);
+        var remaining = deadline - clock.GetUtcNow();
+        var timer = Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, clock, stopWaiting.Token);
+        await Task.WhenAny(exit, timer).ConfigureAwait(false);
+
+        if (exit.IsCompletedSuccessfully)
+        {
+            return (AttemptEnding.Exited, exit.Result);
+        }
+
+        var ending = cancellationToken.IsCancellationRequested ? AttemptEnding.Interrupted
+            : deadline == jobDeadline ? AttemptEnding.TimedOut
+            : AttemptEnding.GlobalTimeout;
+        await stopWaiting.CancelAsync().ConfigureAwait(false);
+        await IgnoreCancellation(exit).ConfigureAwait(false);
+        await IgnoreCancellation(timer).ConfigureAwait(false);
+
+        // Stopping the group must finish even though the run itself is being cancelled.
+        await job.TerminateAsync(grace, CancellationToken.None).ConfigureAwait(false);
+        var code = await job.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        return (ending, code);
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

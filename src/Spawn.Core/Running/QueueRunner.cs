@@ -1,0 +1,253 @@
+using Spawn.Core.Model;
+using Spawn.Core.Parsing;
+using Spawn.Core.Ports;
+using Spawn.Core.Scheduling;
+using Spawn.Core.State;
+
+namespace Spawn.Core.Running;
+
+/// <summary>
+/// Runs a queue to its end: the one owner of the scheduler and the state. Every event is applied to the
+/// scheduler, saved durably, then reported. A saved state of the same queue is resumed: completed jobs never run
+/// again, and a job the state says is running is adopted, given its recorded exit code, or run again.
+/// </summary>
+public sealed class QueueRunner(
+    QueueDefinition queue,
+    RunnerSettings settings,
+    IJobExecutor executor,
+    IStateStore store,
+    IResultCollector collector,
+    IResultStore results,
+    IRunObserver observer,
+    TimeProvider clock,
+    Func<double> random01)
+{
+    private readonly AttemptSupervisor _supervisor = new(clock);
+
+    /// <summary>Runs until the queue finishes or <paramref name="cancellationToken"/> interrupts it.</summary>
+    /// <exception cref="StateStoreException">The saved state is unreadable or belongs to another queue; nothing was run.</exception>
+    public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var saved = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (saved is not null)
+        {
+            SavedStateCheck.EnsureBelongsTo(saved, queue, store.Location);
+        }
+
+        var scheduler = new QueueScheduler(queue, saved, clock.GetUtcNow(), random01);
+        if (saved is { Status: QueueStatus.Completed or QueueStatus.Failed })
+        {
+            Report(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} already ended {Word(saved.Status)}; nothing to run (use --fresh to start over)");
+            return new RunOutcome(scheduler.Snapshot(), Interrupted: false);
+        }
+
+        scheduler.Begin(clock.GetUtcNow());
+        await SaveAndReport(scheduler, saved is null ? RunEventKind.QueueStarted : RunEventKind.QueueResumed, null,
+            saved is null ? $"queue {queue.QueueId} started" : $"queue {queue.QueueId} resumed from {store.Location}", cancellationToken).ConfigureAwait(false);
+
+        try
+        {
+            foreach (var job in scheduler.RunningJobs)
+            {
+                await ReclaimAsync(scheduler, job, cancellationToken).ConfigureAwait(false);
+            }
+
+            await DriveAsync(scheduler, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await SaveAndReport(scheduler, RunEventKind.QueueInterrupted, null, "interrupted: state saved; run the same command again to resume", CancellationToken.None).ConfigureAwait(false);
+            await PublishFinalState(scheduler).ConfigureAwait(false);
+            return new RunOutcome(scheduler.Snapshot(), Interrupted: true);
+        }
+
+        await SaveAndReport(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} {Word(scheduler.Status)}", CancellationToken.None).ConfigureAwait(false);
+        await PublishFinalState(scheduler).ConfigureAwait(false);
+        return new RunOutcome(scheduler.Snapshot(), Interrupted: false);
+    }
+
+    private async Task DriveAsync(QueueScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var queueDeadline = scheduler.StartedAt + queue.GlobalTimeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (queueDeadline <= clock.GetUtcNow())
+            {
+                await ExpireQueue(scheduler, cancellationToken).ConfigureAwait(false);
+            }
+
+            switch (scheduler.Next(clock.GetUtcNow()))
+            {
+                case SchedulerDecision.StartJob start:
+                    await RunAttemptAsync(scheduler, start.JobId, start.Attempt, queueDeadline, cancellationToken).ConfigureAwait(false);
+                    break;
+                case SchedulerDecision.WaitUntil wait:
+                    var until = queueDeadline is { } d && d < wait.Until ? d : wait.Until;
+                    var delay = until - clock.GetUtcNow();
+                    if (delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                case SchedulerDecision.Finished:
+                    return;
+                default:
+                    throw new InvalidOperationException("a sequential run never waits for more than one running job");
+            }
+        }
+    }
+
+    private async Task ExpireQueue(QueueScheduler scheduler, CancellationToken cancellationToken)
+    {
+        if (scheduler.Next(clock.GetUtcNow()) is SchedulerDecision.Finished)
+        {
+            return;
+        }
+
+        var reason = $"global_timeout {GoDuration.Format(queue.GlobalTimeout!.Value)} exceeded";
+        scheduler.Apply(new SchedulerEvent.GlobalTimeoutExpired(reason, clock.GetUtcNow()));
+        await SaveAndReport(scheduler, RunEventKind.GlobalTimeout, null, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunAttemptAsync(QueueScheduler scheduler, string jobId, int attempt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
+    {
+        // Saved before the spawn: an agent that dies in between finds the attempt and looks for its process.
+        scheduler.Apply(new SchedulerEvent.Started(jobId, attempt, clock.GetUtcNow()));
+        await store.SaveAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
+
+        IRunningJob running;
+        try
+        {
+            running = await executor.StartAsync(LaunchFor(scheduler.Definition(jobId), attempt), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            await FinishAttemptAsync(scheduler, jobId, 127, $"could not start the command: {e.Message}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using (running.ConfigureAwait(false))
+        {
+            var startedAt = clock.GetUtcNow();
+            scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
+            await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {attempt}, pid {running.Pid})", cancellationToken).ConfigureAwait(false);
+            await SuperviseAsync(scheduler, jobId, running, startedAt, queueDeadline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Decides what became of a job an earlier agent left running.</summary>
+    private async Task ReclaimAsync(QueueScheduler scheduler, JobState job, CancellationToken cancellationToken)
+    {
+        var launch = LaunchFor(scheduler.Definition(job.JobId), job.Attempt);
+        var found = await executor.AdoptAsync(launch, job.Pid ?? 0, job.PidStartTime ?? 0, cancellationToken).ConfigureAwait(false);
+        switch (found)
+        {
+            case AdoptionResult.StillRunning still:
+                await using (still.Job.ConfigureAwait(false))
+                {
+                    Report(scheduler, RunEventKind.JobAdopted, job.JobId, $"{job.JobId} still running (pid {still.Job.Pid}): adopted");
+                    var startedAt = job.StartedAt ?? clock.GetUtcNow();
+                    await SuperviseAsync(scheduler, job.JobId, still.Job, startedAt, scheduler.StartedAt + queue.GlobalTimeout, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case AdoptionResult.FinishedWhileAway finished:
+                await FinishAttemptAsync(scheduler, job.JobId, finished.ExitCode, "finished while the agent was down", cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} was cut short by the agent's or the machine's death", CountsAsCrash: true, clock.GetUtcNow()));
+                await SaveAndReport(scheduler, RunEventKind.JobInterrupted, job.JobId, $"{job.JobId} attempt {job.Attempt} lost with the previous agent", cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task SuperviseAsync(QueueScheduler scheduler, string jobId, IRunningJob running, DateTimeOffset startedAt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
+    {
+        var definition = scheduler.Definition(jobId);
+        var (ending, code) = await _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken).ConfigureAwait(false);
+        switch (ending)
+        {
+            case AttemptEnding.Exited:
+                await FinishAttemptAsync(scheduler, jobId, code, reason: null, cancellationToken).ConfigureAwait(false);
+                break;
+            case AttemptEnding.TimedOut:
+                await FinishAttemptAsync(scheduler, jobId, 124, $"timed out after {GoDuration.Format(definition.Timeout)}", cancellationToken).ConfigureAwait(false);
+                break;
+            case AttemptEnding.GlobalTimeout:
+                await ExpireQueue(scheduler, cancellationToken).ConfigureAwait(false);
+                await FinishAttemptAsync(scheduler, jobId, 124, $"stopped: global_timeout {GoDuration.Format(queue.GlobalTimeout!.Value)} exceeded", cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                var attempt = scheduler.Job(jobId).Attempt;
+                scheduler.Apply(new SchedulerEvent.Interrupted(jobId, $"attempt {attempt} interrupted by a stop request", CountsAsCrash: false, clock.GetUtcNow()));
+                await SaveAndReport(scheduler, RunEventKind.JobInterrupted, jobId, $"{jobId} attempt {attempt} stopped (interrupted)", CancellationToken.None).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                break;
+        }
+    }
+
+    private async Task FinishAttemptAsync(QueueScheduler scheduler, string jobId, int exitCode, string? reason, CancellationToken cancellationToken)
+    {
+        var attempt = scheduler.Job(jobId).Attempt;
+        var why = reason is null || exitCode is 124 or 127 ? reason : exitCode == 0 ? null : $"{reason}: exit status {exitCode}";
+        scheduler.Apply(new SchedulerEvent.Exited(jobId, exitCode, why, clock.GetUtcNow()));
+        var job = scheduler.Job(jobId);
+        var (kind, message) = job switch
+        {
+            { Status: JobStatus.Completed } => (RunEventKind.JobCompleted, $"{jobId} completed (attempt {attempt})"),
+            { RetryAt: not null } => (RunEventKind.RetryScheduled, $"{jobId} failed: {job.ErrorMessage}"),
+            _ => (RunEventKind.JobFailed, $"{jobId} failed: {job.ErrorMessage}"),
+        };
+        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken).ConfigureAwait(false);
+
+        if (job.Status == JobStatus.Completed || job.RetryAt is null)
+        {
+            // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
+            var collected = await collector.CollectAsync(scheduler.Definition(jobId), job.Status == JobStatus.Completed,
+                settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken).ConfigureAwait(false);
+            scheduler.Apply(new SchedulerEvent.ResultsCollected(jobId, collected.Uploaded, collected.Problem, clock.GetUtcNow()));
+            var detail = collected.Problem is null ? "" : $" ({collected.Problem})";
+            await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
+                $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private JobLaunch LaunchFor(JobDefinition job, int attempt)
+    {
+        var environment = new Dictionary<string, string>(job.Env, StringComparer.Ordinal)
+        {
+            ["JOB_ID"] = job.JobId,
+            ["JOB_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QUEUE_ID"] = queue.QueueId,
+        };
+        return new JobLaunch(queue.QueueId, job.JobId, attempt, job.Command, environment, settings.WorkingDirectory,
+            settings.StdoutLog(job.JobId), settings.StderrLog(job.JobId), settings.ExitStatusFile(job.JobId, attempt));
+    }
+
+    private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken)
+    {
+        await store.SaveAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
+        Report(scheduler, kind, jobId, message);
+    }
+
+    private void Report(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message) =>
+        observer.Notify(new RunEvent(kind, jobId, message, scheduler.Snapshot(), clock.GetUtcNow()));
+
+    /// <summary>The final state goes next to the results whatever the ending; a failure here is reported, not thrown.</summary>
+    private async Task PublishFinalState(QueueScheduler scheduler)
+    {
+        try
+        {
+            await results.PutBytesAsync("queue-state.json", QueueStateJson.Serialize(scheduler.Snapshot()), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Any store (disk, S3) may fail here; the run's outcome is already decided and saved locally.
+            observer.Notify(new RunEvent(RunEventKind.QueueFinished, null, $"warning: could not store queue-state.json in {results.Location}: {e.Message}", scheduler.Snapshot(), clock.GetUtcNow()));
+        }
+    }
+
+    private static string Word(QueueStatus status) => status.ToString().ToLowerInvariant();
+}

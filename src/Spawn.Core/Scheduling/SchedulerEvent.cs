@@ -1,0 +1,29 @@
+namespace Spawn.Core.Scheduling;
+
+/// <summary>Something that happened to the queue. The scheduler changes state only in answer to these.</summary>
+public abstract record SchedulerEvent(DateTimeOffset At)
+{
+    /// <summary>
+    /// An attempt is starting. It is recorded (and saved) before the process is spawned, so that an agent dying in
+    /// between never forgets an attempt it may have launched; <see cref="ProcessStarted"/> then adds the pid.
+    /// </summary>
+    public sealed record Started(string JobId, int Attempt, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>The running attempt's process group exists: its leader's pid and start time.</summary>
+    public sealed record ProcessStarted(string JobId, int Pid, ulong PidStartTime, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>An attempt ended. <paramref name="Reason"/> explains a non-plain ending such as a timeout.</summary>
+    public sealed record Exited(string JobId, int ExitCode, string? Reason, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>
+    /// An attempt was cut short by something that is not the job's fault (the agent or machine died, or the user
+    /// interrupted the run). It does not consume an attempt; crashes are counted so a crash loop still ends.
+    /// </summary>
+    public sealed record Interrupted(string JobId, string Reason, bool CountsAsCrash, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>A finished job's logs (and, if it completed, results) were handed to the result store.</summary>
+    public sealed record ResultsCollected(string JobId, bool Uploaded, string? Problem, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>The queue's global_timeout ran out: nothing more starts.</summary>
+    public sealed record GlobalTimeoutExpired(string Reason, DateTimeOffset At) : SchedulerEvent(At);
+}

@@ -1,0 +1,56 @@
+using Spawn.Aws;
+using Spawn.Core.Model;
+using Spawn.Core.Ports;
+using Spawn.Core.Running;
+using Spawn.Execution;
+using Spawn.Storage;
+
+namespace Spawn.Hosting;
+
+/// <summary>
+/// The composition root shared by <c>spored run-queue</c> and <c>spawn queue run</c>: wires the real executor,
+/// the durable state store, the result store (directory or S3, with the live S3 state mirror) and runs the queue.
+/// </summary>
+public sealed class QueueRun(TimeProvider clock, TextWriter errors)
+{
+    /// <summary>Runs the queue and returns the process exit code (0, 1, 2 for an unusable state file, 130/143 interrupted).</summary>
+    public async Task<int> ExecuteAsync(QueueDefinition queue, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals)
+    {
+        if (fresh && File.Exists(where.StateFile))
+        {
+            var backup = DurableStateStore.BackUp(where.StateFile, clock);
+            errors.WriteLine($"--fresh: previous state kept as {backup}");
+        }
+
+        var results = CreateResultStore(queue, where);
+        var durable = new DurableStateStore(where.StateFile);
+        await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock) : null;
+        IStateStore store = mirror is null ? durable : mirror;
+
+        var runner = new QueueRunner(
+            queue,
+            new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory),
+            new BashJobExecutor(clock),
+            store,
+            new ResultCollector(results),
+            results,
+            observer,
+            clock,
+            Random.Shared.NextDouble);
+        try
+        {
+            var outcome = await runner.RunAsync(signals.Token).ConfigureAwait(false);
+            return outcome.Interrupted ? signals.ExitCode : outcome.ExitCode;
+        }
+        catch (StateStoreException e)
+        {
+            errors.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private IResultStore CreateResultStore(QueueDefinition queue, RunLocations where) =>
+        where.ResultsDirectory is null && queue.ResultS3Bucket is { } bucket
+            ? new S3ResultStore(bucket, queue.ResultPrefix, S3ClientFactory.Create(region: null), clock)
+            : new DirectoryResultStore(where.ResultsDirectory ?? where.DefaultResultsDirectory, queue.ResultPrefix);
+}

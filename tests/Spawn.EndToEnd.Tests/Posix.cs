@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace Spawn.EndToEnd.Tests;
+
+/// <summary>Signals and process listings for tests that check what is left running.</summary>
+internal static partial class Posix
+{
+    public const int SIGINT = 2;
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    /// <summary>Pids of live (non-zombie) processes whose command line contains <paramref name="marker"/>.</summary>
+    public static IReadOnlyList<int> ProcessesWith(string marker)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+                if (cmdline.Contains(marker, StringComparison.Ordinal) && state != "Z")
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+}
