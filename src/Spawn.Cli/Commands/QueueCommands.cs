@@ -7,5 +7,11 @@ internal static class QueueCommands
 {
     public static IEnumerable<Command> All(TimeProvider clock) =>
     [
+        ValidateCommand.Create(clock),
+        RunCommand.Create(clock),
+        StatusCommand.Create(clock),
+        LogsCommand.Create(clock),
+        GraphCommand.Create(clock),
+        SchemaCommand.Create(),
     ];
 }

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Spawn.Aws;
+using Spawn.Core.Validation;
+
+namespace Spawn.Cli.Commands;
+
+/// <summary>
+/// <c>spawn queue results QUEUE_ID --output DIR [--bucket B] [--prefix P] [--region R] [--job JOB_ID]</c>: fetches a
+/// queue's logs, results and final state to <c>DIR/{job_id}/…</c> and <c>DIR/queue-state.json</c>.
+/// </summary>
+internal static class ResultsCommand
+{
+    public static Command Create(TimeProvider clock)
+    {
+        var queueId = new Argument<string>("queue") { Description = "The queue id" };
+        var output = new Option<string>("--output", "-o") { Description = "Directory to download into", Required = true };
+        var bucket = new Option<string?>("--bucket") { Description = "Bucket (default: the one the queue used here, else spawn-results-{region})" };
+        var prefix = new Option<string?>("--prefix") { Description = "Key prefix (default: the queue's result_s3_prefix, else queues/{queue_id})" };
+        var region = new Option<string?>("--region") { Description = "The bucket's region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)" };
+        var job = new Option<string?>("--job") { Description = "Only this job's files (and queue-state.json)" };
+        var command = new Command("results", "Download a queue's results, logs and final state") { queueId, output, bucket, prefix, region, job };
+        command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
+        {
+            var id = result.GetValue(queueId)!;
+            var jobId = result.GetValue(job);
+            foreach (var (what, value) in new[] { ("queue id", id), ("--job", jobId) })
+            {
+                if (value is not null && !IdentifierRules.IsValidId(value))
+                {
+                    await Console.Error.WriteLineAsync($"error: {what} \"{value}\" is not valid: {IdentifierRules.IdRuleText}").ConfigureAwait(false);
+                    return 2;
+                }
+            }
+
+            var record = LocalQueueRecord.TryRead(id);
+            var outputDirectory = Path.GetFullPath(result.GetValue(output)!);
+            var fromFlags = result.GetValue(bucket) is not null;
+            if (!fromFlags && record is { ResultS3Bucket: null, ResultsDir: { } localResults })
+            {
+                return await ResultsLocalCopy.RunAsync(record, localResults, outputDirectory, jobId, cancellationToken).ConfigureAwait(false);
+            }
+
+            var where = S3QueueLocation.Resolve(id, result.GetValue(bucket), result.GetValue(prefix), result.GetValue(region), record);
+            return await DownloadAsync(where, outputDirectory, jobId, clock, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> DownloadAsync(S3QueueLocation where, string outputDirectory, string? jobId, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = S3ClientFactory.Create(where.Region);
+            var downloader = new S3ResultDownloader(client, new S3Retry(clock, Console.Error));
+            var report = await ResultsProgress.RunAsync(
+                observer => downloader.DownloadAsync(where.Bucket, where.Prefix, outputDirectory, jobId, observer, cancellationToken)).ConfigureAwait(false);
+            return await ResultsSummary.PrintAsync(report, where.Url, outputDirectory, jobId).ConfigureAwait(false);
+        }
+        catch (S3ReadException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonClientException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot reach {where.Url}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+
+namespace Spawn.Core.Parsing;
+
+/// <summary>
+/// Collects every error of one parse (never throws) and offers the typed reads the mappers share. Each read
+/// reports a wrong type at the value's own position and returns null, so mapping carries on past it.
+/// </summary>
+public sealed class ParseContext
+{
+    private readonly List<(int Offset, string Path, string Message)> _errors = [];
+
+    public int ErrorCount => _errors.Count;
+
+    public void Error(int offset, JsonPath path, string message) => _errors.Add((offset, path.ToString(), message));
+
+    /// <summary>The errors in file order, with line and column.</summary>
+    public IReadOnlyList<QueueError> Errors(LineMap lines) =>
+        _errors
+            .Select((e, i) => (e, i))
+            .OrderBy(x => x.e.Offset).ThenBy(x => x.i)
+            .Select(x =>
+            {
+                var (line, column) = lines.Position(x.e.Offset);
+                return new QueueError(line, column, x.e.Path, x.e.Message);
+            })
+            .ToList();
+
+    /// <summary>
+    /// The known members of an object. Duplicate keys and unknown fields are errors (with a suggestion);
+    /// a null value counts as absent.
+    /// </summary>
+    public ObjectFields Members(SourceObject obj, JsonPath path, IReadOnlyList<string> known, Func<string, string?> suggest)
+    {
+        var slots = new SourceMember?[known.Count];
+        var seen = 0UL;
+        foreach (var member in obj.Members)
+        {
+            var slot = IndexOf(known, member.Name);
+            if (slot < 0)
+            {
+                var hint = suggest(member.Name) is { } guess ? $"; did you mean \"{guess}\"?" : $"; expected one of {string.Join(", ", known)}";
+                Error(member.NameOffset, path.Child(member.Name), $"unknown field \"{member.Name}\" in {path.Describe()}{hint}");
+            }
+            else if ((seen & (1UL << slot)) != 0)
+            {
+                Error(member.NameOffset, path.Child(member.Name), $"duplicate key \"{member.Name}\" in {path.Describe()}");
+            }
+            else
+            {
+                seen |= 1UL << slot;
+                slots[slot] = member.Value is SourceNull ? null : member;
+            }
+        }
+
+        return new ObjectFields(known, slots);
+    }
+
+    public SourceObject? Object(SourceNode node, JsonPath path)
+    {
+        if (node is SourceObject obj)
+        {
+            return obj;
+        }
+
+        WrongType(node, path, "an object");
+        return null;
+    }
+
+    public SourceArray? Array(SourceNode node, JsonPath path)
+    {
+        if (node is SourceArray array)
+        {
+            return array;
+        }
+
+        WrongType(node, path, "an array");
+        return null;
+    }
+
+    public string? String(SourceNode node, JsonPath path)
+    {
+        if (node is SourceString s)
+        {
+            return s.Value;
+        }
+
+        WrongType(node, path, "a string");
+        return null;
+    }
+
+    /// <summary>A string that must hold something other than spaces.</summary>
+    public string? NonEmptyString(SourceNode node, JsonPath path)
+    {
+        var value = String(node, path);
+        if (value is not null && string.IsNullOrWhiteSpace(value))
+        {
+            Error(node.Offset, path, $"{path} must not be empty");
+            return null;
+        }
+
+        return value;
+    }
+
+    public int? Integer(SourceNode node, JsonPath path)
+    {
+        if (node is not SourceNumber number)
+        {
+            WrongType(node, path, "a whole number");
+            return null;
+        }
+
+        if (!int.TryParse(number.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            Error(node.Offset, path, $"{path} must be a whole number, found {number.Text}");
+            return null;
+        }
+
+        return value;
+    }
+
+    public double? Number(SourceNode node, JsonPath path)
+    {
+        if (node is not SourceNumber number)
+        {
+            WrongType(node, path, "a number");
+            return null;
+        }
+
+        return double.Parse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A Go duration string; <paramref name="allowZero"/> false means it must be positive.</summary>
+    public TimeSpan? Duration(SourceNode node, JsonPath path, bool allowZero)
+    {
+        if (node is not SourceString { Value: var text })
+        {
+            WrongType(node, path, "a duration string such as \"90s\" or \"5m\"");
+            return null;
+        }
+
+        if (!GoDuration.TryParse(text, out var value))
+        {
+            Error(node.Offset, path, $"{path}: invalid duration \"{text}\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")");
+            return null;
+        }
+
+        if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero))
+        {
+            Error(node.Offset, path, $"{path} must be {(allowZero ? "zero or more" : "positive")}, found \"{text}\"");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> known, string name)
+    {
+        for (var i = 0; i < known.Count; i++)
+        {
+            if (string.Equals(known[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void WrongType(SourceNode node, JsonPath path, string expected) =>
+        Error(node.Offset, path, $"{path} must be {expected}, found {node.Kind}");
+}
