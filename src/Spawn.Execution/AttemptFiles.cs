@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Spawn.Execution;
+
+/// <summary>
+/// What an attempt leaves beside its exit-status path, written by the wrapper itself so it survives the agent:
+/// <c>{exit}.pid</c> ("PID STARTTIME", first thing) and <c>{exit}</c> (the exit code, last thing). Both appear whole
+/// (temp file, then rename).
+/// </summary>
+internal static class AttemptFiles
+{
+    public static string PidFile(string exitStatusPath) => exitStatusPath + ".pid";
+
+    public static void Clear(string exitStatusPath)
+    {
+        File.Delete(exitStatusPath);
+        File.Delete(PidFile(exitStatusPath));
+    }
+
+    public static int? ReadExitCode(string exitStatusPath) =>
+        TryReadText(exitStatusPath) is { } text && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+
+    public static (int Pid, ulong StartTime)? ReadIdentity(string exitStatusPath)
+    {
+        var parts = TryReadText(PidFile(exitStatusPath))?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts is [var pid, var start]
+            && int.TryParse(pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)
+            && ulong.TryParse(start, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
+            ? (p, s)
+            : null;
+    }
+
+    private static string? TryReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+
+namespace Spawn.Execution;
+
+/// <summary>
+/// Signals to a whole process group, and whether any live member is left. A job can only escape its group by
+/// calling setsid/setpgid itself (as a daemonising program does); such processes are outside what we can stop.
+/// </summary>
+internal static partial class ProcessGroup
+{
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+    private const int ESRCH = 3;
+
+    public static void Signal(int groupId, int signal)
+    {
+        if (kill(-groupId, signal) != 0 && Marshal.GetLastPInvokeError() != ESRCH)
+        {
+            throw new IOException($"cannot signal process group {groupId} (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    /// <summary>True while a process of the group is alive. Zombies do not count: they are already dead.</summary>
+    public static bool IsAlive(int groupId)
+    {
+        if (kill(-groupId, 0) != 0)
+        {
+            return false;
+        }
+
+        // Someone has the group id; it may only be unreaped zombies, so look at each process's state.
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && ProcStat.TryRead(pid) is { } stat && stat.ProcessGroup == groupId && stat.State != 'Z')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+}
