@@ -20,8 +20,8 @@ internal static class RunQueueCommand
         var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh };
         command.SetAction(async (result, _) =>
         {
-            var loaded = QueueFileLoading.Load(result.GetValue(file)!, clock, Console.Error);
-            if (loaded is null)
+            var loaded = QueueFileLoading.LoadValid(result.GetValue(file)!, clock, Console.Error);
+            if (loaded?.Queue is not { } queue)
             {
                 return 2;
             }
@@ -29,7 +29,7 @@ internal static class RunQueueCommand
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
             using var signals = new SignalCancellation();
             return await new QueueRun(clock, Console.Error)
-                .ExecuteAsync(loaded, where, result.GetValue(fresh), new LineObserver(Console.Out), signals)
+                .ExecuteAsync(queue, loaded.QueueIdGenerated, where, result.GetValue(fresh), new LineObserver(Console.Out), signals)
                 .ConfigureAwait(false);
         });
         return command;

@@ -4,8 +4,8 @@ namespace Spawn.Execution;
 
 /// <summary>
 /// What an attempt leaves beside its exit-status path, written by the wrapper itself so it survives the agent:
-/// <c>{exit}.pid</c> ("PID STARTTIME", first thing) and <c>{exit}</c> (the exit code, last thing). Both appear whole
-/// (temp file, then rename).
+/// <c>{exit}.pid</c> ("PID STARTTIME", first thing) and <c>{exit}</c> (the exit code, last thing). A file that is
+/// missing, empty or unreadable reads as null: the wrapper did not get that far.
 /// </summary>
 internal static class AttemptFiles
 {

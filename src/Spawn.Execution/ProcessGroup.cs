@@ -6,22 +6,40 @@ namespace Spawn.Execution;
 /// Signals to a whole process group, and whether any live member is left. A job can only escape its group by
 /// calling setsid/setpgid itself (as a daemonising program does); such processes are outside what we can stop.
 /// </summary>
+/// <remarks>
+/// For a moment after the start, the leader has not made its session yet (setsid has not run): the group does not
+/// exist, and the leader, which has no children yet, is signalled alone. Callers identify the leader by pid and start
+/// time so that a reused pid is never signalled.
+/// </remarks>
 internal static partial class ProcessGroup
 {
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
     private const int ESRCH = 3;
 
-    public static void Signal(int groupId, int signal)
+    public static void Signal(int groupId, ulong leaderStartTime, int signal)
     {
-        if (kill(-groupId, signal) != 0 && Marshal.GetLastPInvokeError() != ESRCH)
+        if (kill(-groupId, signal) == 0)
         {
-            throw new IOException($"cannot signal process group {groupId} (errno {Marshal.GetLastPInvokeError()})");
+            return;
+        }
+
+        var error = Marshal.GetLastPInvokeError();
+        if (error != ESRCH)
+        {
+            throw new IOException($"cannot signal process group {groupId} (errno {error})");
+        }
+
+        if (ProcStat.IsRunning(groupId, leaderStartTime))
+        {
+            kill(groupId, signal);
         }
     }
 
-    /// <summary>True while a process of the group is alive. Zombies do not count: they are already dead.</summary>
-    public static bool IsAlive(int groupId)
+    /// <summary>True while the leader or any other process of the group is alive. Zombies do not count: they are already dead.</summary>
+    public static bool IsAlive(int groupId, ulong leaderStartTime) => ProcStat.IsRunning(groupId, leaderStartTime) || HasLiveMember(groupId);
+
+    private static bool HasLiveMember(int groupId)
     {
         if (kill(-groupId, 0) != 0)
         {

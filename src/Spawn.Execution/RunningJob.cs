@@ -9,6 +9,9 @@ namespace Spawn.Execution;
 /// </summary>
 internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath, Process? child, TimeProvider clock) : IRunningJob
 {
+    private const int SigKillExitCode = 128 + ProcessGroup.SIGKILL;
+
+    /// <summary>Short enough that a stop lands well within its grace, long enough to cost nothing measurable.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     public int Pid => pid;
@@ -28,22 +31,25 @@ internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath
             await Task.Delay(PollInterval, clock, cancellationToken).ConfigureAwait(false);
         }
 
-        // The wrapper records every ending it lives through; only SIGKILL (128 + 9) leaves no record.
-        return AttemptFiles.ReadExitCode(exitStatusPath) ?? 137;
+        // The wrapper records every ending it lives through; only SIGKILL (128 + 9) leaves no record. So an adopted
+        // attempt that vanished without one reports 137, just as the runtime reports it for our own child: the
+        // attempt was killed, which the retry policy can judge, rather than an exception nobody can act on.
+        return AttemptFiles.ReadExitCode(exitStatusPath) ?? SigKillExitCode;
     }
 
     public async Task TerminateAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
-        ProcessGroup.Signal(pid, ProcessGroup.SIGTERM);
+        ProcessGroup.Signal(pid, startTime, ProcessGroup.SIGTERM);
         var deadline = clock.GetUtcNow() + grace;
-        while (ProcessGroup.IsAlive(pid) && clock.GetUtcNow() < deadline)
+        while (ProcessGroup.IsAlive(pid, startTime) && clock.GetUtcNow() < deadline)
         {
             await Task.Delay(PollInterval, clock, cancellationToken).ConfigureAwait(false);
         }
 
-        ProcessGroup.Signal(pid, ProcessGroup.SIGKILL);
-        while (ProcessGroup.IsAlive(pid))
+        // Sent again on every round: a child forked just as the group came into being may have missed the first.
+        while (ProcessGroup.IsAlive(pid, startTime))
         {
+            ProcessGroup.Signal(pid, startTime, ProcessGroup.SIGKILL);
             await Task.Delay(PollInterval, clock, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -1,13 +1,13 @@
 using Spawn.Core.Model;
 using Spawn.Core.Parsing;
 
-namespace Spawn.Cli;
+namespace Spawn.Hosting;
 
 /// <summary>
 /// Reads and parses a queue file for any command that takes one. Problems are printed as
 /// <c>FILE:LINE:COL: error: MESSAGE</c>, one per line, so callers only decide the exit code (2).
 /// </summary>
-internal static class QueueFileLoading
+public static class QueueFileLoading
 {
     /// <summary>The valid queue, or null after printing every problem (including an unreadable file) to <paramref name="stderr"/>.</summary>
     public static QueueDefinition? Load(string path, TimeProvider clock, TextWriter stderr)
@@ -19,6 +19,18 @@ internal static class QueueFileLoading
 
         PrintErrors(path, parsed, stderr);
         return parsed.Queue;
+    }
+
+    /// <summary>The parse result of a valid file (for runs, which need to know whether the id was generated), or null after printing every problem.</summary>
+    public static QueueParseResult? LoadValid(string path, TimeProvider clock, TextWriter stderr)
+    {
+        var parsed = Parse(path, clock, stderr);
+        if (parsed is not null)
+        {
+            PrintErrors(path, parsed, stderr);
+        }
+
+        return parsed is { IsValid: true } ? parsed : null;
     }
 
     /// <summary>The parse result (valid or not), or null when the file cannot be read — that one line already printed.</summary>

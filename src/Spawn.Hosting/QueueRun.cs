@@ -14,7 +14,8 @@ namespace Spawn.Hosting;
 public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 {
     /// <summary>Runs the queue and returns the process exit code (0, 1, 2 for an unusable state file, 130/143 interrupted).</summary>
-    public async Task<int> ExecuteAsync(QueueDefinition queue, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals)
+    /// <param name="queueIdGenerated">The file had no queue_id: an existing state file's id is taken, so the run resumes.</param>
+    public async Task<int> ExecuteAsync(QueueDefinition queue, bool queueIdGenerated, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals)
     {
         if (fresh && File.Exists(where.StateFile))
         {
@@ -22,23 +23,26 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
             errors.WriteLine($"--fresh: previous state kept as {backup}");
         }
 
-        var results = CreateResultStore(queue, where);
         var durable = new DurableStateStore(where.StateFile);
-        await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock) : null;
-        IStateStore store = mirror is null ? durable : mirror;
-
-        var runner = new QueueRunner(
-            queue,
-            new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory),
-            new BashJobExecutor(clock),
-            store,
-            new ResultCollector(results),
-            results,
-            observer,
-            clock,
-            Random.Shared.NextDouble);
         try
         {
+            if (queueIdGenerated && await durable.LoadAsync(signals.Token).ConfigureAwait(false) is { } saved)
+            {
+                queue = queue with { QueueId = saved.QueueId };
+            }
+
+            var results = CreateResultStore(queue, where);
+            await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock, errors) : null;
+            var runner = new QueueRunner(
+                queue,
+                new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory),
+                new BashJobExecutor(clock),
+                mirror ?? (IStateStore)durable,
+                new ResultCollector(results),
+                results,
+                observer,
+                clock,
+                Random.Shared.NextDouble);
             var outcome = await runner.RunAsync(signals.Token).ConfigureAwait(false);
             return outcome.Interrupted ? signals.ExitCode : outcome.ExitCode;
         }

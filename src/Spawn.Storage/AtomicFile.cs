@@ -3,24 +3,39 @@ namespace Spawn.Storage;
 /// <summary>Replaces a file so that readers and crashes see the old bytes or the new ones, never a mix.</summary>
 internal static class AtomicFile
 {
-    /// <summary>Temp file in the same directory, fsync, rename over the target, fsync the directory.</summary>
-    public static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, bool durable, CancellationToken cancellationToken)
+    /// <summary>Temp file in the same directory, (fsync), rename over the target, (fsync of the directory).</summary>
+    public static void Write(string path, ReadOnlySpan<byte> content, bool durable)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = $"{path}.tmp-{Environment.ProcessId}";
-        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None))
+        try
         {
-            await file.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-            if (durable)
+            using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                file.Flush(flushToDisk: true);
+                RandomAccess.Write(file, content, fileOffset: 0);
+                if (durable)
+                {
+                    RandomAccess.FlushToDisk(file);
+                }
             }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp); // only left when something failed before the rename
         }
 
-        File.Move(temp, path, overwrite: true);
         if (durable)
         {
             Fsync.DirectoryOf(path);
         }
+    }
+
+    public static Task WriteAsync(string path, ReadOnlyMemory<byte> content, bool durable, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Write(path, content.Span, durable);
+        return Task.CompletedTask;
     }
 }

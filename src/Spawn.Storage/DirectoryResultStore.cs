@@ -16,7 +16,9 @@ public sealed class DirectoryResultStore(string rootDirectory, string prefix) : 
     {
         var target = Resolve(key);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = $"{target}.tmp-{Environment.ProcessId}";
+
+        // Unique per put, so two puts of one key never share a temp file; the rename makes the whole file appear at once.
+        var temp = $"{target}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
             await using (var source = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true))

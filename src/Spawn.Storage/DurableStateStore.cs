@@ -1,35 +1,211 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Spawn.Core.Ports;
 using Spawn.Core.State;
 
 namespace Spawn.Storage;
 
 /// <summary>
-/// The state file in the guide's format, replaced atomically and durably at every save (temp file, fsync, rename,
-/// fsync of the directory): after a crash it holds the last saved state or the one before, never a torn file.
-/// A file it cannot read is reported and left exactly as it is.
+/// The state file in the guide's format, durable at every save and current to the last one, at a cost per save
+/// that does not grow with the number of jobs (docs/state-file.md):
+/// <list type="bullet">
+/// <item>a save that changes a few jobs appends them to the journal and fdatasyncs it (the commit point), then
+/// overwrites just their fixed-width slots in the state file, without fsync: the journal replays them after a crash;</item>
+/// <item>the first save of a store, a record that outgrows its slot, or a journal grown past its limit rewrite the
+/// state file atomically (temp file, fsync, rename, fsync of the directory) and start a new journal;</item>
+/// <item>a save of an ended queue (completed or failed) rewrites the file, indented like the guide's example, and
+/// removes the journal.</item>
+/// </list>
+/// A state that cannot be read is reported by <see cref="LoadAsync"/> and left exactly as it is.
 /// </summary>
 public sealed class DurableStateStore(string path) : IStateStore
 {
+    /// <summary>The journal may grow to twice the state file (and to this much for small ones) before a rewrite folds it in.</summary>
+    private const long MinimumJournalLimit = 256 << 10;
+
+    private readonly SemaphoreSlim _saving = new(1, 1);
+    private readonly string _journalPath = StateJournal.PathFor(path);
+    private InPlaceSession? _session;
+    private int _jobSlotFloor = SlottedLayout.DefaultJobSlot;
+
     public string Location => path;
 
-    public Task<QueueState?> LoadAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(File.Exists(path) ? StateFileReader.Read(path) : null);
+    /// <exception cref="StateStoreException">The state exists but cannot be read; its files are left untouched.</exception>
+    public async Task<QueueState?> LoadAsync(CancellationToken cancellationToken)
+    {
+        await _saving.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _session = null;
+            return StateFileReader.ReadIfExists(path);
+        }
+        finally
+        {
+            _saving.Release();
+        }
+    }
 
-    public Task SaveAsync(QueueState state, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(path, QueueStateJson.Serialize(state), durable: true, cancellationToken);
+    public async Task SaveAsync(QueueState state, CancellationToken cancellationToken)
+    {
+        await _saving.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Once started, a save runs to its end: stopping half-way would only leave more for the next load to repair.
+            if (state.Status is QueueStatus.Completed or QueueStatus.Failed)
+            {
+                // The queue ended: the file is left standing alone, whole and fsynced, for people and uploads.
+                Rewrite(state, keepJournal: false);
+            }
+            else if (_session is not { } session || !TryUpdateInPlace(session, state))
+            {
+                Rewrite(state, keepJournal: true);
+            }
+        }
+        catch
+        {
+            _session = null; // what is on disk is no longer known exactly: the next save rewrites it whole
+            throw;
+        }
+        finally
+        {
+            _saving.Release();
+        }
+    }
 
-    /// <summary>For <c>--fresh</c>: moves the state file aside as <c>{path}.bak-YYYYMMDD-HHMMSS</c> and returns the new name.</summary>
+    /// <summary>
+    /// For <c>--fresh</c>: moves the state file (and its journal) aside as <c>{path}.bak-YYYYMMDD-HHMMSS</c>
+    /// (<c>….journal</c>) and returns the new name. The pair can be read back with another store on that name.
+    /// </summary>
     public static string BackUp(string path, TimeProvider clock)
     {
         var stamp = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var backup = $"{path}.bak-{stamp}";
-        for (var n = 2; File.Exists(backup); n++)
+        for (var n = 2; File.Exists(backup) || File.Exists(StateJournal.PathFor(backup)); n++)
         {
             backup = $"{path}.bak-{stamp}-{n}";
         }
 
         File.Move(path, backup);
+        if (File.Exists(StateJournal.PathFor(path)))
+        {
+            File.Move(StateJournal.PathFor(path), StateJournal.PathFor(backup));
+        }
+
         return backup;
     }
+
+    private bool TryUpdateInPlace(InPlaceSession session, QueueState state)
+    {
+        var changed = ChangedJobs(session.State.Jobs, state.Jobs);
+        if (changed is null)
+        {
+            return false;
+        }
+
+        var records = StateRecords.Of(state with { Jobs = changed.Select(i => state.Jobs[i]).ToArray() });
+        if (!session.Layout.TryHeaderSlot(records.Header, out var headerSlot))
+        {
+            return false;
+        }
+
+        var slots = new byte[changed.Length][];
+        for (var k = 0; k < changed.Length; k++)
+        {
+            if (!session.Layout.TryJobSlot(changed[k], records.Jobs[k], out slots[k]))
+            {
+                _jobSlotFloor = SlottedLayout.FloorAfterOverflow(_jobSlotFloor, records.Jobs[k].Length);
+                return false;
+            }
+        }
+
+        var line = StateJournal.DeltaLine(changed, StateRecords.Document(records.Header, records.Jobs));
+        if (session.JournalLength + line.Length > session.JournalLimit || !File.Exists(_journalPath) || !File.Exists(path))
+        {
+            return false;
+        }
+
+        // The commit point: once the line is on disk, a crash at any later moment replays it.
+        using (var journal = File.OpenHandle(_journalPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            RandomAccess.Write(journal, line, session.JournalLength);
+            Fsync.Data(journal, _journalPath);
+        }
+
+        // Readers see the change at once; the disk gets it when the kernel writes the pages back.
+        using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            RandomAccess.Write(file, headerSlot, fileOffset: 0);
+            for (var k = 0; k < changed.Length; k++)
+            {
+                RandomAccess.Write(file, slots[k], session.Layout.JobOffset(changed[k]));
+            }
+        }
+
+        _session = session with { State = state, JournalLength = session.JournalLength + line.Length };
+        return true;
+    }
+
+    /// <summary>Positions of the jobs that differ, or null when the job list itself changed. Unchanged jobs are the same objects, so this is cheap.</summary>
+    private static int[]? ChangedJobs(IReadOnlyList<JobState> beforeList, IReadOnlyList<JobState> afterList)
+    {
+        // The runner hands over arrays: walking them directly keeps this a tight loop at 10,000 jobs.
+        ReadOnlySpan<JobState> before = beforeList as JobState[] ?? [.. beforeList];
+        ReadOnlySpan<JobState> after = afterList as JobState[] ?? [.. afterList];
+        if (before.Length != after.Length)
+        {
+            return null;
+        }
+
+        var changed = new List<int>();
+        for (var i = 0; i < after.Length; i++)
+        {
+            if (!ReferenceEquals(before[i], after[i]) && !before[i].Equals(after[i]))
+            {
+                if (before[i].JobId != after[i].JobId)
+                {
+                    return null;
+                }
+
+                changed.Add(i);
+            }
+        }
+
+        return [.. changed];
+    }
+
+    private void Rewrite(QueueState state, bool keepJournal)
+    {
+        var records = StateRecords.Of(state);
+        if (File.Exists(_journalPath))
+        {
+            // The old journal must not be replayed over the new file: first it is made to end with the whole
+            // new state (so a crash before the rename below still loads it), then replaced by an empty one.
+            AtomicFile.Write(_journalPath, [.. NewJournal(), .. StateJournal.FullLine(StateRecords.Document(records.Header, records.Jobs))], durable: true);
+        }
+
+        if (!keepJournal)
+        {
+            // Nothing will be changed in place any more: the ended queue's file gets the guide's indented look.
+            AtomicFile.Write(path, QueueStateJson.Serialize(state), durable: true);
+            if (File.Exists(_journalPath))
+            {
+                File.Delete(_journalPath);
+                Fsync.DirectoryOf(_journalPath);
+            }
+
+            _session = null;
+            return;
+        }
+
+        var (layout, content) = SlottedLayout.Build(records, _jobSlotFloor);
+        AtomicFile.Write(path, content, durable: true);
+        var journal = NewJournal();
+        AtomicFile.Write(_journalPath, journal, durable: true);
+        _session = new InPlaceSession(state, layout, journal.Length, Math.Max(MinimumJournalLimit, 2L * content.Length));
+    }
+
+    private static byte[] NewJournal() => StateJournal.GenerationLine(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+
+    /// <summary>What this store last wrote, from which the next save may change the file in place.</summary>
+    private sealed record InPlaceSession(QueueState State, SlottedLayout Layout, long JournalLength, long JournalLimit);
 }

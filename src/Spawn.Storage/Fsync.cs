@@ -1,41 +1,51 @@
-using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Spawn.Storage;
 
-/// <summary>fsync of a directory, which .NET cannot open as a stream: makes a rename inside it durable.</summary>
-internal static partial class Fsync
+/// <summary>Durability primitives: fsync of a directory (which .NET cannot open as a stream) and fdatasync of a file.</summary>
+internal static class Fsync
 {
-    private const int ReadOnly = 0;
-    private const int Directory = 0x10000; // O_DIRECTORY on Linux
-
+    /// <summary>Makes a rename or a new file inside the directory holding <paramref name="path"/> survive a power loss.</summary>
     public static void DirectoryOf(string path)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var fd = open(directory, ReadOnly | Directory);
+        var fd = Libc.Open(directory, Libc.ReadOnly | Libc.Directory | Libc.CloseOnExec);
         if (fd < 0)
         {
-            throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+            throw new IOException($"cannot open directory {directory} to sync it: {Libc.Describe(Libc.LastError)}");
         }
 
         try
         {
-            if (fsync(fd) != 0)
+            if (Libc.FileSync(fd) != 0)
             {
-                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+                throw new IOException($"fsync of directory {directory} failed: {Libc.Describe(Libc.LastError)}");
             }
         }
         finally
         {
-            _ = close(fd);
+            _ = Libc.Close(fd);
         }
     }
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fsync(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
+    /// <summary>fdatasync: the file's data (and the size, for an append) reach the disk; timestamps may not.</summary>
+    public static void Data(SafeFileHandle file, string pathForErrors)
+    {
+        var added = false;
+        file.DangerousAddRef(ref added);
+        try
+        {
+            if (Libc.DataSync(file.DangerousGetHandle()) != 0)
+            {
+                throw new IOException($"fdatasync of {pathForErrors} failed: {Libc.Describe(Libc.LastError)}");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
 }

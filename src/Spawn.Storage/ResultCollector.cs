@@ -5,12 +5,16 @@ namespace Spawn.Storage;
 
 /// <summary>
 /// Puts a finished job's logs (always) and result_paths (only when it completed) under <c>jobs/{job_id}/</c> in the
-/// result store. Problems never fail the job: a pattern that matched nothing is only noted; a file that could not be
-/// read or stored leaves <c>results_uploaded</c> false with the reason. The job's own logs win over a result file
-/// that happens to be called stdout.log or stderr.log.
+/// result store. Problems never fail the job: a pattern that matched nothing is only noted in the problem; a file
+/// that could not be read or stored leaves <c>results_uploaded</c> false and the problem says which and why.
+/// A log that does not exist is skipped (the job never wrote to it, or never started), not uploaded empty.
+/// The job's own logs win over a result that would land on <c>stdout.log</c> or <c>stderr.log</c>: that result is
+/// skipped and the problem says so.
 /// </summary>
 public sealed class ResultCollector(IResultStore store) : IResultCollector
 {
+    private static readonly string[] LogNames = ["stdout.log", "stderr.log"];
+
     public async Task<ResultCollection> CollectAsync(JobDefinition job, bool completed, string stdoutPath, string stderrPath, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -21,8 +25,10 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
         {
             for (var i = 0; i < job.ResultPaths.Count; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var pattern = job.ResultPaths[i];
-                IReadOnlyList<(string File, string Relative)> matches;
+                var what = $"result_paths[{i}] \"{pattern}\"";
+                IReadOnlyList<ResultMatch> matches;
                 try
                 {
                     matches = ResultPattern.Expand(pattern);
@@ -30,35 +36,47 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     failed = true;
-                    problems.Add($"result_paths[{i}] \"{pattern}\": {e.Message}");
+                    problems.Add($"{what}: {e.Message}");
                     continue;
                 }
 
                 if (matches.Count == 0)
                 {
-                    problems.Add($"result_paths[{i}] \"{pattern}\" matched no file");
+                    problems.Add($"{what} matched no file");
                 }
 
-                foreach (var (file, relative) in matches.Where(m => m.Relative is not ("stdout.log" or "stderr.log")))
+                foreach (var match in matches)
                 {
-                    failed |= !await TryPut(folder + relative, file, problems, cancellationToken).ConfigureAwait(false);
+                    if (LogNames.Contains(match.Key))
+                    {
+                        problems.Add($"{what}: {match.File} not uploaded, it would replace the job's own {match.Key}");
+                        continue;
+                    }
+
+                    failed |= !await TryPutAsync(folder + match.Key, match.File, problems, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
 
-        foreach (var (name, path) in new[] { ("stdout.log", stdoutPath), ("stderr.log", stderrPath) })
+        foreach (var (name, path) in LogNames.Zip([stdoutPath, stderrPath]))
         {
             if (File.Exists(path))
             {
-                failed |= !await TryPut(folder + name, path, problems, cancellationToken).ConfigureAwait(false);
+                failed |= !await TryPutAsync(folder + name, path, problems, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return new ResultCollection(!failed, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
-    private async Task<bool> TryPut(string key, string file, List<string> problems, CancellationToken cancellationToken)
+    private async Task<bool> TryPutAsync(string key, string file, List<string> problems, CancellationToken cancellationToken)
     {
+        if (ResultSource.ProblemWith(file) is { } unreadable)
+        {
+            problems.Add($"{file} could not be read: {unreadable}");
+            return false;
+        }
+
         try
         {
             await store.PutFileAsync(key, file, cancellationToken).ConfigureAwait(false);
@@ -67,7 +85,7 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Disk, permission and S3 failures alike: the queue goes on, the state says what did not go up.
-            problems.Add($"{file}: {e.Message}");
+            problems.Add($"{file} could not be stored as {key}: {e.Message}");
             return false;
         }
     }

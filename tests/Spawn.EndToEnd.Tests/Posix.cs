@@ -12,8 +12,8 @@ internal static partial class Posix
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int signal);
 
-    /// <summary>Pids of live (non-zombie) processes whose command line contains <paramref name="marker"/>.</summary>
-    public static IReadOnlyList<int> ProcessesWith(string marker)
+    /// <summary>Pids of live (non-zombie) processes whose command line starts with <paramref name="prefix"/> (e.g. <c>sleep 12345</c>).</summary>
+    public static IReadOnlyList<int> ProcessesWith(string prefix)
     {
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -28,7 +28,7 @@ internal static partial class Posix
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-                if (cmdline.Contains(marker, StringComparison.Ordinal) && state != "Z")
+                if (cmdline.StartsWith(prefix, StringComparison.Ordinal) && state != "Z")
                 {
                     found.Add(pid);
                 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Spawn.Core.Model;
+using Spawn.Hosting;
 
 namespace Spawn.Cli.Commands;
 

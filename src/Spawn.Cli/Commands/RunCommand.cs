@@ -25,11 +25,13 @@ internal static class RunCommand
         var command = new Command("run", "Run a queue on this machine (resumes it if its state exists)") { file, stateFile, logDir, resultsDir, json, fresh };
         command.SetAction(async (result, _) =>
         {
-            var queue = QueueFileLoading.Load(result.GetValue(file)!, clock, Console.Error);
-            if (queue is null)
+            var loaded = QueueFileLoading.LoadValid(result.GetValue(file)!, clock, Console.Error);
+            if (loaded?.Queue is not { } queue)
             {
                 return 2;
             }
+
+            var generated = loaded.QueueIdGenerated;
 
             var home = LocalQueueRecord.DirectoryFor(queue.QueueId);
             var where = new RunLocations(
@@ -44,23 +46,27 @@ internal static class RunCommand
             notes.WriteLine($"queue {queue.QueueId}: state {where.StateFile}");
             notes.WriteLine($"  logs    {where.LogDirectory}");
             notes.WriteLine($"  results {DescribeResults(queue, where)}");
+            if (generated && result.GetValue(stateFile) is null)
+            {
+                notes.WriteLine("  (the file has no queue_id, so this run got a new one: give it a queue_id, or pass --state-file, to resume it later)");
+            }
 
             using var signals = new SignalCancellation();
             var run = new QueueRun(clock, Console.Error);
             if (asJson)
             {
                 await using var stdout = Console.OpenStandardOutput();
-                return await run.ExecuteAsync(queue, where, result.GetValue(fresh), new JsonLinesObserver(stdout), signals).ConfigureAwait(false);
+                return await run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), new JsonLinesObserver(stdout), signals).ConfigureAwait(false);
             }
 
             if (Console.IsOutputRedirected)
             {
-                return await run.ExecuteAsync(queue, where, result.GetValue(fresh), new LineObserver(Console.Out), signals).ConfigureAwait(false);
+                return await run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), new LineObserver(Console.Out), signals).ConfigureAwait(false);
             }
 
             var settings = new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory);
             var live = new LiveProgress(AnsiConsole.Console, settings.StdoutLog, clock);
-            return await live.ShowWhileAsync(() => run.ExecuteAsync(queue, where, result.GetValue(fresh), live, signals)).ConfigureAwait(false);
+            return await live.ShowWhileAsync(() => run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), live, signals)).ConfigureAwait(false);
         });
         return command;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Spawn.Core.Parsing;
 using Spawn.Core.Planning;
+using Spawn.Hosting;
 
 namespace Spawn.Cli.Commands;
 

@@ -1,0 +1,15 @@
+namespace Spawn.Aws;
+
+/// <summary>Joins a queue's prefix and a key relative to it, the way the directory store joins paths.</summary>
+public static class S3Keys
+{
+    public const string StateKey = "queue-state.json";
+
+    public static string Join(string prefix, string key)
+    {
+        var trimmed = prefix.Trim('/');
+        return trimmed.Length == 0 ? key.TrimStart('/') : $"{trimmed}/{key.TrimStart('/')}";
+    }
+
+    public static string Url(string bucket, string key) => $"s3://{bucket}/{key}";
+}

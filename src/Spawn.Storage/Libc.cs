@@ -1,0 +1,29 @@
+using System.Runtime.InteropServices;
+
+namespace Spawn.Storage;
+
+/// <summary>The few POSIX calls .NET does not expose: opening a directory or a FIFO without blocking, fsync, fdatasync.</summary>
+internal static partial class Libc
+{
+    public const int ReadOnly = 0;
+    public const int NonBlocking = 0x800; // O_NONBLOCK on Linux
+    public const int Directory = 0x10000; // O_DIRECTORY on Linux
+    public const int CloseOnExec = 0x80000; // O_CLOEXEC on Linux
+
+    public static int LastError => Marshal.GetLastPInvokeError();
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    public static partial int FileSync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    public static partial int DataSync(nint fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    /// <summary>"No such file or directory (errno 2)": the C library's words for an errno.</summary>
+    public static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+}

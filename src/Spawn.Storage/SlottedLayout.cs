@@ -1,0 +1,100 @@
+namespace Spawn.Storage;
+
+/// <summary>
+/// The state file's byte layout, which lets one job's change be written in place:
+/// <code>
+/// {"queue_id":"q",…,"status":"running",      ← header slot
+/// "jobs":[
+/// {"job_id":"a",…},                           ← one fixed-width slot per job, padded with spaces
+/// {"job_id":"b",…}
+/// ]}
+/// </code>
+/// Padding is JSON whitespace, so the file is the guide's format as it stands. Every slot ends with the same
+/// newline at the same offset whatever it holds, so even a write torn by a power loss keeps the lines apart.
+/// </summary>
+internal sealed class SlottedLayout
+{
+    /// <summary>Smallest job slot: a job's record grows from ~80 bytes (pending) to ~250 (finished, with times and pid).</summary>
+    public const int DefaultJobSlot = 256;
+
+    /// <summary>A job slot never gets wider than this only because another job's record was long.</summary>
+    public const int MaximumSharedSlot = 1024;
+
+    private const int HeaderFloor = 256;
+
+    private static ReadOnlySpan<byte> JobsOpening => "\"jobs\":[\n"u8;
+
+    private static ReadOnlySpan<byte> Closing => "]}\n"u8;
+
+    private readonly int _headerWidth;
+    private readonly long[] _jobOffsets;
+    private readonly int[] _jobWidths;
+
+    private SlottedLayout(int headerWidth, long[] jobOffsets, int[] jobWidths)
+    {
+        _headerWidth = headerWidth;
+        _jobOffsets = jobOffsets;
+        _jobWidths = jobWidths;
+    }
+
+    public int JobCount => _jobOffsets.Length;
+
+    /// <summary>Lays the records out with room to grow: half their length again, and at least <paramref name="jobSlotFloor"/> per job.</summary>
+    public static (SlottedLayout Layout, byte[] Content) Build(StateRecords records, int jobSlotFloor)
+    {
+        var headerWidth = Math.Max(HeaderFloor, Roomy(records.Header.Length));
+        var widths = records.Jobs.Select(job => Math.Max(jobSlotFloor, Roomy(job.Length))).ToArray();
+        var offsets = new long[widths.Length];
+        var position = (long)headerWidth + JobsOpening.Length;
+        for (var i = 0; i < widths.Length; i++)
+        {
+            offsets[i] = position;
+            position += widths[i];
+        }
+
+        var layout = new SlottedLayout(headerWidth, offsets, widths);
+        var content = new byte[position + Closing.Length];
+        layout.TryHeaderSlot(records.Header, out var header);
+        header.CopyTo(content, 0);
+        JobsOpening.CopyTo(content.AsSpan(headerWidth));
+        for (var i = 0; i < widths.Length; i++)
+        {
+            layout.TryJobSlot(i, records.Jobs[i], out var slot);
+            slot.CopyTo(content, offsets[i]);
+        }
+
+        Closing.CopyTo(content.AsSpan((int)position));
+        return (layout, content);
+    }
+
+    /// <summary>The header slot's bytes (the header object without its closing brace, then a comma), if it fits.</summary>
+    public bool TryHeaderSlot(byte[] header, out byte[] slot) =>
+        TryFill(header.AsSpan(0, header.Length - 1), (byte)',', _headerWidth, out slot);
+
+    public bool TryJobSlot(int index, byte[] job, out byte[] slot) =>
+        TryFill(job, index == _jobOffsets.Length - 1 ? (byte)' ' : (byte)',', _jobWidths[index], out slot);
+
+    public long JobOffset(int index) => _jobOffsets[index];
+
+    /// <summary>How wide job slots should be after a record of <paramref name="length"/> bytes did not fit.</summary>
+    public static int FloorAfterOverflow(int currentFloor, int length) =>
+        Math.Max(currentFloor, Math.Min(MaximumSharedSlot, Roomy(length)));
+
+    private static int Roomy(int length) => (length + (length / 2) + 2 + 63) / 64 * 64;
+
+    private static bool TryFill(ReadOnlySpan<byte> record, byte separator, int width, out byte[] slot)
+    {
+        if (record.Length + 2 > width)
+        {
+            slot = [];
+            return false;
+        }
+
+        slot = new byte[width];
+        record.CopyTo(slot);
+        slot[record.Length] = separator;
+        slot.AsSpan(record.Length + 1, width - record.Length - 2).Fill((byte)' ');
+        slot[^1] = (byte)'\n';
+        return true;
+    }
+}
