@@ -11,6 +11,7 @@ internal static class QueueCommands
         RunCommand.Create(clock),
         StatusCommand.Create(clock),
         LogsCommand.Create(clock),
+        ResultsCommand.Create(clock),
         GraphCommand.Create(clock),
         SchemaCommand.Create(),
     ];
