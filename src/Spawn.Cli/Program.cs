@@ -23,4 +23,6 @@ if (parsed.Errors.Count > 0)
     return 2;
 }
 
-return await parsed.InvokeAsync();
+// SIGINT/SIGTERM are handled by the run itself (stop the job's group, save state); System.CommandLine's own
+// handling would end the process after a short timeout and leave the job running.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
