@@ -10,16 +10,7 @@ namespace Spawn.Hosting;
 public static class QueueFileLoading
 {
     /// <summary>The valid queue, or null after printing every problem (including an unreadable file) to <paramref name="stderr"/>.</summary>
-    public static QueueDefinition? Load(string path, TimeProvider clock, TextWriter stderr)
-    {
-        if (Parse(path, clock, stderr) is not { } parsed)
-        {
-            return null;
-        }
-
-        PrintErrors(path, parsed, stderr);
-        return parsed.Queue;
-    }
+    public static QueueDefinition? Load(string path, TimeProvider clock, TextWriter stderr) => LoadValid(path, clock, stderr)?.Queue;
 
     /// <summary>The parse result of a valid file (for runs, which need to know whether the id was generated), or null after printing every problem.</summary>
     public static QueueParseResult? LoadValid(string path, TimeProvider clock, TextWriter stderr)

@@ -226,10 +226,13 @@ public sealed class QueueRunner(
             settings.StdoutLog(job.JobId), settings.StderrLog(job.JobId), settings.ExitStatusFile(job.JobId, attempt));
     }
 
+    // One snapshot per event, shared by the store and the observer: copying the job list is the part of an
+    // event whose cost grows with the queue.
     private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken)
     {
-        await store.SaveAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
-        Report(scheduler, kind, jobId, message);
+        var state = scheduler.Snapshot();
+        await store.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+        observer.Notify(new RunEvent(kind, jobId, message, state, clock.GetUtcNow()));
     }
 
     private void Report(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message) =>
@@ -238,14 +241,15 @@ public sealed class QueueRunner(
     /// <summary>The final state goes next to the results whatever the ending; a failure here is reported, not thrown.</summary>
     private async Task PublishFinalState(QueueScheduler scheduler)
     {
+        var state = scheduler.Snapshot();
         try
         {
-            await results.PutBytesAsync("queue-state.json", QueueStateJson.Serialize(scheduler.Snapshot()), CancellationToken.None).ConfigureAwait(false);
+            await results.PutBytesAsync("queue-state.json", QueueStateJson.Serialize(state), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Any store (disk, S3) may fail here; the run's outcome is already decided and saved locally.
-            observer.Notify(new RunEvent(RunEventKind.QueueFinished, null, $"warning: could not store queue-state.json in {results.Location}: {e.Message}", scheduler.Snapshot(), clock.GetUtcNow()));
+            observer.Notify(new RunEvent(RunEventKind.QueueFinished, null, $"warning: could not store queue-state.json in {results.Location}: {e.Message}", state, clock.GetUtcNow()));
         }
     }
 
