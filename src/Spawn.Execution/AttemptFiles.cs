@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Spawn.Execution;
 
 /// <summary>
-/// What an attempt leaves beside its exit-status path, written by the wrapper itself so it survives the agent:
+/// What an attempt leaves beside its exit-status path, written by the launcher so that it survives the agent:
 /// <c>{exit}.pid</c> ("PID STARTTIME", first thing) and <c>{exit}</c> (the exit code, last thing). A file that is
-/// missing, empty or unreadable reads as null: the wrapper did not get that far.
+/// missing, empty or unreadable reads as null: the launcher did not get that far.
 /// </summary>
 internal static class AttemptFiles
 {

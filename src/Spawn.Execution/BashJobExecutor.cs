@@ -1,19 +1,18 @@
-using System.Diagnostics;
 using Spawn.Core.Ports;
 
 namespace Spawn.Execution;
 
 /// <summary>
-/// Runs each attempt as <c>/bin/bash -c COMMAND</c> in a new session (pid = process group = session id) through
-/// <see cref="JobWrapper"/>. <c>setsid</c> (util-linux) makes the session: the runtime's child is not a group leader,
-/// so setsid execs in place and the pid we see is the leader's. Being in its own session, the job gets neither the
-/// terminal's SIGINT/SIGHUP nor anything when the agent dies, and disposing the handle never signals it.
+/// Runs each attempt as <c>/bin/bash -c COMMAND</c>, in a process group of its own (pid = process group id), through
+/// the agent's <see cref="JobLauncher"/>. The launcher has a session of its own, so the jobs get neither the
+/// terminal's SIGINT/SIGHUP nor anything when the agent dies, and the agent's end never signals them.
 /// </summary>
-public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor
+public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDisposable
 {
-    private const string BashEnv = "BASH_ENV";
+    private readonly SemaphoreSlim _launcherLock = new(1, 1);
+    private JobLauncher? _launcher;
 
-    public Task<IRunningJob> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
+    public async Task<IRunningJob> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (!Directory.Exists(launch.WorkingDirectory))
@@ -28,12 +27,24 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor
 
         // A stale exit file from an earlier run of this attempt would be taken for this run's result.
         AttemptFiles.Clear(launch.ExitStatusPath);
-        var child = Process.Start(StartInfo(launch)) ?? throw new IOException("setsid did not start");
+        LaunchedAttempt attempt;
+        try
+        {
+            attempt = await StartOnceAsync(launch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            if (AttemptFiles.ReadIdentity(launch.ExitStatusPath) is { } started)
+            {
+                // The launcher died after starting the attempt: it runs on, and is watched like an adopted one.
+                return new RunningJob(started.Pid, started.StartTime, launch.ExitStatusPath, reportedExit: null, clock);
+            }
 
-        // A very short attempt may already be reaped here; its start time then reads as 0, which matches no live
-        // process, and adoption still finds its exit file.
-        var stat = ProcStat.TryRead(child.Id);
-        return Task.FromResult<IRunningJob>(new RunningJob(child.Id, stat?.StartTime ?? 0, launch.ExitStatusPath, child, clock));
+            // The launcher was gone before it started anything (killed, say): one new launcher, one more try.
+            attempt = await StartOnceAsync(launch, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new RunningJob(attempt.Pid, attempt.StartTime, launch.ExitStatusPath, attempt.Exit, clock);
     }
 
     public Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken)
@@ -45,40 +56,44 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor
         }
 
         AdoptionResult found = pid != 0 && ProcStat.IsRunning(pid, startTime)
-            ? new AdoptionResult.StillRunning(new RunningJob(pid, startTime, launch.ExitStatusPath, child: null, clock))
+            ? new AdoptionResult.StillRunning(new RunningJob(pid, startTime, launch.ExitStatusPath, reportedExit: null, clock))
             : AttemptFiles.ReadExitCode(launch.ExitStatusPath) is { } code
                 ? new AdoptionResult.FinishedWhileAway(code)
                 : new AdoptionResult.Lost();
         return Task.FromResult(found);
     }
 
-    /// <summary>No redirection: the wrapper opens the log files itself, so no pipe to the agent can fill or break.</summary>
-    private static ProcessStartInfo StartInfo(JobLaunch launch)
+    public async ValueTask DisposeAsync()
     {
-        var start = new ProcessStartInfo("setsid")
+        if (_launcher is { } launcher)
         {
-            UseShellExecute = false,
-            WorkingDirectory = launch.WorkingDirectory,
-        };
-        // Full paths: the wrapper starts in the job's working directory, not the agent's.
-        var files = new[] { launch.StdoutPath, launch.StderrPath, launch.ExitStatusPath }.Select(Path.GetFullPath);
-        foreach (var argument in new[] { "/bin/bash", "-c", JobWrapper.Script, JobWrapper.Name }.Concat(files).Append(launch.Command))
-        {
-            start.ArgumentList.Add(argument);
+            await launcher.DisposeAsync().ConfigureAwait(false);
         }
+    }
 
-        foreach (var (name, value) in launch.Environment)
+    private async Task<LaunchedAttempt> StartOnceAsync(JobLaunch launch, CancellationToken cancellationToken) =>
+        await (await LauncherAsync(cancellationToken).ConfigureAwait(false)).StartAsync(launch, cancellationToken).ConfigureAwait(false);
+
+    private async Task<JobLauncher> LauncherAsync(CancellationToken cancellationToken)
+    {
+        await _launcherLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            start.Environment[name] = value;
-        }
+            if (_launcher is not { IsRunning: true })
+            {
+                if (_launcher is { } ended)
+                {
+                    await ended.DisposeAsync().ConfigureAwait(false);
+                }
 
-        // The wrapper must not source the user's BASH_ENV; it hands it to the command's bash instead.
-        if (start.Environment.TryGetValue(BashEnv, out var bashEnv) && bashEnv is not null)
+                _launcher = JobLauncher.Start();
+            }
+
+            return _launcher;
+        }
+        finally
         {
-            start.Environment.Remove(BashEnv);
-            start.ArgumentList.Add(bashEnv);
+            _launcherLock.Release();
         }
-
-        return start;
     }
 }

@@ -7,9 +7,9 @@ namespace Spawn.Execution;
 /// calling setsid/setpgid itself (as a daemonising program does); such processes are outside what we can stop.
 /// </summary>
 /// <remarks>
-/// For a moment after the start, the leader has not made its session yet (setsid has not run): the group does not
-/// exist, and the leader, which has no children yet, is signalled alone. Callers identify the leader by pid and start
-/// time so that a reused pid is never signalled.
+/// The launcher makes the group before it reports the pid, so the group normally exists; should it not (a leader
+/// gone and reaped while its children live on in no group we can name), the leader is signalled alone. Callers
+/// identify the leader by pid and start time so that a reused pid is never signalled.
 /// </remarks>
 internal static partial class ProcessGroup
 {

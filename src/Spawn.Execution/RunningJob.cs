@@ -1,13 +1,12 @@
-using System.Diagnostics;
 using Spawn.Core.Ports;
 
 namespace Spawn.Execution;
 
 /// <summary>
-/// One attempt's process group. When this agent started it, the exit is awaited on the child itself; when an
-/// earlier agent did (adoption), the process is not our child and is watched through /proc instead.
+/// One attempt's process group. When this agent started it, the launcher reports the exit; when an earlier agent
+/// did (adoption), or the launcher is gone, the process is watched through /proc and the exit read from its file.
 /// </summary>
-internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath, Process? child, TimeProvider clock) : IRunningJob
+internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath, Task<int>? reportedExit, TimeProvider clock) : IRunningJob
 {
     private const int SigKillExitCode = 128 + ProcessGroup.SIGKILL;
 
@@ -20,10 +19,16 @@ internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
-        if (child is not null)
+        if (reportedExit is not null)
         {
-            await child.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            return AttemptFiles.ReadExitCode(exitStatusPath) ?? child.ExitCode;
+            try
+            {
+                return await reportedExit.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The launcher died: watch the attempt as an adopted one.
+            }
         }
 
         while (ProcStat.IsRunning(pid, startTime))
@@ -31,9 +36,9 @@ internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath
             await Task.Delay(PollInterval, clock, cancellationToken).ConfigureAwait(false);
         }
 
-        // The wrapper records every ending it lives through; only SIGKILL (128 + 9) leaves no record. So an adopted
-        // attempt that vanished without one reports 137, just as the runtime reports it for our own child: the
-        // attempt was killed, which the retry policy can judge, rather than an exception nobody can act on.
+        // The launcher records every ending it lives through; only its own death leaves no record. An attempt that
+        // vanished without one reports 137 (SIGKILL): it was most likely killed with the launcher, which the retry
+        // policy can judge, rather than an exception nobody can act on.
         return AttemptFiles.ReadExitCode(exitStatusPath) ?? SigKillExitCode;
     }
 
@@ -54,10 +59,6 @@ internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath
         }
     }
 
-    public ValueTask DisposeAsync()
-    {
-        // Disposing the handle never stops the job: it must outlive the agent.
-        child?.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    /// <summary>Disposing the handle never stops the job: it must be able to outlive the agent.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -33,10 +33,11 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 
             var results = CreateResultStore(queue, where);
             await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock, errors) : null;
+            await using var executor = new BashJobExecutor(clock);
             var runner = new QueueRunner(
                 queue,
                 new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory),
-                new BashJobExecutor(clock),
+                executor,
                 mirror ?? (IStateStore)durable,
                 new ResultCollector(results),
                 results,

@@ -5,14 +5,17 @@ public sealed class ProcessSetupTests
     private readonly BashJobExecutor executor = new(TimeProvider.System);
 
     [Fact]
-    public async Task Each_attempt_leads_its_own_session_and_process_group()
+    public async Task Each_attempt_leads_its_own_process_group_outside_the_agents_session()
     {
         using var sandbox = new AttemptSandbox();
         await using var job = await executor.StartAsync(sandbox.Launch("sleep 30"), CancellationToken.None);
 
-        // Fields after the command name: state, ppid, pgrp, session.
-        await Observe.UntilAsync(() => Observe.Stat(job.Pid) is { } f && f[2] == job.Pid.ToString() && f[3] == job.Pid.ToString(), "pid == pgid == sid");
-        Assert.Equal(Observe.Stat(job.Pid)![19], job.StartTime.ToString());
+        // Fields after the command name: state, ppid, pgrp, session. The group exists as soon as the pid is known.
+        var stat = Observe.Stat(job.Pid)!;
+        Assert.Equal(job.Pid.ToString(), stat[2]);
+        Assert.NotEqual(Observe.Stat(Environment.ProcessId)![3], stat[3]);
+        Assert.Equal("0", stat[4]); // no controlling terminal: no terminal signal can reach it
+        Assert.Equal(stat[19], job.StartTime.ToString());
 
         await job.TerminateAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
     }
@@ -123,6 +126,45 @@ public sealed class ProcessSetupTests
         await job.WaitForExitAsync(CancellationToken.None);
 
         Assert.Equal(await Observe.PlainBashAsync(command, sandbox.Root), sandbox.ReadStdout());
+    }
+
+    [Fact]
+    public async Task Signal_dispositions_and_mask_are_the_same_as_under_plain_bash_minus_c()
+    {
+        // The launcher catches signals and runs job control; none of that may leak into the job (an ignored SIGTERM
+        // would make every timeout wait for the grace period).
+        using var sandbox = new AttemptSandbox();
+        const string command = "grep -E '^Sig(Ign|Blk)' /proc/$$/status; trap -p";
+
+        await using var job = await executor.StartAsync(sandbox.Launch(command), CancellationToken.None);
+        await job.WaitForExitAsync(CancellationToken.None);
+
+        Assert.Equal(await Observe.PlainBashAsync(command, sandbox.Root), sandbox.ReadStdout());
+    }
+
+    [Fact]
+    public async Task OLDPWD_is_what_the_agent_had_not_the_launchers_directory()
+    {
+        using var sandbox = new AttemptSandbox();
+        var work = Directory.CreateDirectory(Path.Combine(sandbox.Root, "w")).FullName;
+        var environment = new Dictionary<string, string> { ["OLDPWD"] = "/tmp" };
+
+        await using var job = await executor.StartAsync(sandbox.Launch("echo \"$OLDPWD $PWD\"", environment, work), CancellationToken.None);
+        await job.WaitForExitAsync(CancellationToken.None);
+
+        Assert.Equal($"/tmp {work}\n", sandbox.ReadStdout());
+    }
+
+    [Fact]
+    public async Task Many_attempts_in_a_row_each_get_their_own_exit_code()
+    {
+        using var sandbox = new AttemptSandbox();
+
+        for (var code = 0; code < 20; code++)
+        {
+            await using var job = await executor.StartAsync(sandbox.Launch($"exit {code}"), CancellationToken.None);
+            Assert.Equal(code, await job.WaitForExitAsync(CancellationToken.None));
+        }
     }
 
     [Fact]

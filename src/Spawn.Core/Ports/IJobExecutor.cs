@@ -2,7 +2,7 @@ namespace Spawn.Core.Ports;
 
 public interface IJobExecutor
 {
-    /// <summary>Starts one attempt as <c>/bin/bash -c COMMAND</c> in its own session and process group.</summary>
+    /// <summary>Starts one attempt as <c>/bin/bash -c COMMAND</c> in a process group of its own, outside the agent's session.</summary>
     Task<IRunningJob> StartAsync(JobLaunch launch, CancellationToken cancellationToken);
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace Spawn.Core.Ports;
 /// <summary>One attempt's process group, started or adopted.</summary>
 public interface IRunningJob : IAsyncDisposable
 {
-    /// <summary>The leader's pid, which is also the process group and session id.</summary>
+    /// <summary>The leader's pid, which is also the process group id.</summary>
     int Pid { get; }
 
     /// <summary>The leader's start time (clock ticks since boot, /proc/PID/stat field 22): pid + this identify the process.</summary>

@@ -2,16 +2,16 @@ using Spawn.Core.Ports;
 
 namespace Spawn.Execution.Tests;
 
-/// <summary>Corners of the wrapper that the other suites do not reach: BASH_ENV, relative paths, a killed wrapper.</summary>
-public sealed class WrapperEdgeCaseTests : IDisposable
+/// <summary>Corners of the launcher that the other suites do not reach: BASH_ENV, relative paths, a killed launcher.</summary>
+public sealed class LauncherEdgeCaseTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("spawn-exec-edge-").FullName;
     private readonly BashJobExecutor _executor = new(TimeProvider.System);
 
     [Fact]
-    public async Task BASH_ENV_is_sourced_by_the_command_and_not_by_the_wrapper()
+    public async Task BASH_ENV_is_sourced_by_the_command_and_not_by_the_launcher()
     {
-        // A BASH_ENV that the wrapper sourced would print twice and could break it (here: exit on any failure).
+        // A BASH_ENV that the launcher sourced would print twice and could break it (here: exit on any failure).
         var profile = Path.Combine(_root, "profile.sh");
         File.WriteAllText(profile, "echo sourced; greeting=hello; set -e\n");
         var launch = Launch("echo \"$greeting $BASH_ENV\"; false; echo not-reached", new Dictionary<string, string> { ["BASH_ENV"] = profile });
@@ -36,10 +36,10 @@ public sealed class WrapperEdgeCaseTests : IDisposable
     }
 
     [Fact]
-    public async Task A_wrapper_killed_outright_is_reported_as_a_death_by_SIGKILL()
+    public async Task An_attempt_whose_launcher_was_killed_outright_is_still_seen_to_end_and_reported_as_137()
     {
-        // The command kills its parent, the wrapper, with SIGKILL: no exit file can be written, and the runtime's
-        // view of the child's death must still give 128 + 9.
+        // The command kills its parent, the launcher, with SIGKILL: no exit file can be written, and the agent, which
+        // lost its reports, must still see the attempt end (through /proc) and give 128 + 9.
         var launch = Launch("kill -KILL $PPID; exec sleep 0.2");
 
         Assert.Equal(137, await RunAsync(launch));
@@ -47,7 +47,19 @@ public sealed class WrapperEdgeCaseTests : IDisposable
     }
 
     [Fact]
-    public async Task An_adopted_attempt_whose_wrapper_was_killed_outright_ends_with_137()
+    public async Task After_the_launcher_was_killed_the_next_attempt_gets_a_new_one()
+    {
+        Assert.Equal(137, await RunAsync(Launch("kill -KILL $PPID")));
+
+        var next = Launch("echo again; exit 3");
+        Assert.Equal(3, await RunAsync(next));
+
+        Assert.Contains("again\n", File.ReadAllText(next.StdoutPath));
+        Assert.Equal("3\n", File.ReadAllText(next.ExitStatusPath));
+    }
+
+    [Fact]
+    public async Task An_adopted_attempt_whose_launcher_was_killed_outright_ends_with_137()
     {
         var launch = Launch("read -r _ < <(sleep 0.3; echo); kill -KILL $PPID");
         await using var started = await _executor.StartAsync(launch, CancellationToken.None);
@@ -60,9 +72,24 @@ public sealed class WrapperEdgeCaseTests : IDisposable
     }
 
     [Fact]
-    public async Task Stopping_an_attempt_in_the_instant_before_it_has_made_its_session_still_stops_it()
+    public async Task The_launcher_outlives_a_disposed_executor_long_enough_to_record_a_running_attempts_exit()
     {
-        // Right after the start, setsid may not have run yet: there is no group to signal. Repeated to meet that instant.
+        // The agent going away (here: disposing its executor) must not lose the exit of an attempt still running.
+        var executor = new BashJobExecutor(TimeProvider.System);
+        var launch = Launch("sleep 0.5; exit 7");
+        await using (await executor.StartAsync(launch, CancellationToken.None))
+        {
+            await executor.DisposeAsync();
+        }
+
+        await Observe.UntilAsync(() => File.Exists(launch.ExitStatusPath), "the exit file", timeoutMs: 10_000);
+        Assert.Equal("7\n", File.ReadAllText(launch.ExitStatusPath));
+    }
+
+    [Fact]
+    public async Task Stopping_an_attempt_in_the_instant_after_its_start_still_stops_the_whole_group()
+    {
+        // Right after the start the subshell may not have exec'd bash yet. Repeated to meet that instant.
         for (var round = 0; round < 20; round++)
         {
             await using var job = await _executor.StartAsync(Launch("sleep 1000 & sleep 1000"), CancellationToken.None);

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Spawn.Core.Ports;
+
+namespace Spawn.Execution;
+
+/// <summary>
+/// The agent's end of <see cref="LauncherScript"/>: one launcher process, requests written to its stdin, and a reader
+/// that turns its replies into the start of each attempt and, later, its exit code. Attempts are started one at a
+/// time, in order; the launcher waits for each before it reads the next request.
+/// </summary>
+internal sealed class JobLauncher : IAsyncDisposable
+{
+    private const string BashEnv = "BASH_ENV";
+
+    private readonly Process _process;
+    private readonly SemaphoreSlim _starting = new(1, 1);
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<int>> _exits = new();
+    private readonly Task _reading;
+    private TaskCompletionSource<LaunchedAttempt>? _pendingStart;
+
+    private JobLauncher(Process process)
+    {
+        _process = process;
+        _reading = Task.Run(ReadRepliesAsync);
+    }
+
+    /// <summary>False once the launcher is gone (killed, or its pipe closed): a new one must be started.</summary>
+    public bool IsRunning => !_reading.IsCompleted;
+
+    public static JobLauncher Start()
+    {
+        var start = new ProcessStartInfo("setsid")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in new[] { "/bin/bash", "-c", LauncherScript.Script, LauncherScript.Name })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The launcher must not source the user's BASH_ENV; each attempt gets it with its variables instead.
+        start.Environment.Remove(BashEnv);
+        return new JobLauncher(Process.Start(start) ?? throw new IOException("setsid did not start"));
+    }
+
+    /// <summary>Starts one attempt and returns once the launcher reports its pid, with a task for its exit code.</summary>
+    /// <exception cref="IOException">The launcher is gone; nothing was started.</exception>
+    public async Task<LaunchedAttempt> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
+    {
+        await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var pending = new TaskCompletionSource<LaunchedAttempt>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _pendingStart, pending);
+            if (!IsRunning)
+            {
+                throw new IOException("the job launcher has ended");
+            }
+
+            await _process.StandardInput.WriteAsync(Request(launch)).ConfigureAwait(false);
+            await _process.StandardInput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+
+            // Not cancellable: once the request is out the attempt starts, and its pid must be known to be stopped.
+            return await pending.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _pendingStart, null);
+            _starting.Release();
+        }
+    }
+
+    /// <summary>
+    /// Closes the launcher's stdin and leaves it be: it ends by itself once it is idle, and an attempt still running
+    /// keeps it alive so that its exit is recorded for the agent that adopts it.
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static string Request(JobLaunch launch)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Environment.GetEnvironmentVariable(BashEnv) is { } agentBashEnv)
+        {
+            variables[BashEnv] = agentBashEnv;
+        }
+
+        foreach (var (name, value) in launch.Environment)
+        {
+            variables[name] = value;
+        }
+
+        // Full paths: the attempt starts in the job's working directory, not the agent's.
+        var fields = new List<string>
+        {
+            Path.GetFullPath(launch.StdoutPath),
+            Path.GetFullPath(launch.StderrPath),
+            Path.GetFullPath(launch.ExitStatusPath),
+            Path.GetFullPath(launch.WorkingDirectory),
+            launch.Command,
+            variables.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        fields.AddRange(variables.Select(v => $"{v.Key}={v.Value}"));
+        var request = new StringBuilder();
+        foreach (var field in fields)
+        {
+            if (field.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new IOException("a command, path or variable holds a NUL character, which no process can receive");
+            }
+
+            request.Append(field).Append('\0');
+        }
+
+        return request.ToString();
+    }
+
+    private async Task ReadRepliesAsync()
+    {
+        try
+        {
+            while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                Dispatch(line.Split(' '));
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // Treated as the launcher's end, below.
+        }
+
+        // Whatever was still waiting learns that no reply will come; a running attempt is then watched through /proc.
+        var gone = new IOException("the job launcher ended");
+        Volatile.Read(ref _pendingStart)?.TrySetException(gone);
+        foreach (var exit in _exits.Values)
+        {
+            exit.TrySetException(gone);
+        }
+    }
+
+    private void Dispatch(string[] reply)
+    {
+        switch (reply)
+        {
+            case ["s", var pid, var startTime]:
+                var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _exits[Number(pid)] = exit;
+                Volatile.Read(ref _pendingStart)?.TrySetResult(new LaunchedAttempt(Number(pid), ulong.Parse(startTime, CultureInfo.InvariantCulture), exit.Task));
+                break;
+            case ["x", var pid, var code] when _exits.TryRemove(Number(pid), out var exited):
+                exited.TrySetResult(Number(code));
+                break;
+        }
+    }
+
+    private static int Number(string text) => int.Parse(text, CultureInfo.InvariantCulture);
+}
+
+/// <summary>An attempt the launcher started: its identity, and its exit code once the launcher reports it.</summary>
+internal sealed record LaunchedAttempt(int Pid, ulong StartTime, Task<int> Exit);
