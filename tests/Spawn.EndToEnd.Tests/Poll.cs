@@ -17,6 +17,21 @@ internal static class Poll
         }
     }
 
+    /// <summary>As <see cref="UntilAsync(Func{bool}, TimeSpan, string)"/>, for a check that runs a process or reads over the network.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out after {limit} waiting for: {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     private static bool Safe(Func<bool> condition)
     {
         try
