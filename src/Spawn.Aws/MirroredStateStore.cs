@@ -31,6 +31,17 @@ public sealed class MirroredStateStore(IStateStore inner, IResultStore remote, T
     public async Task SaveAsync(QueueState state, CancellationToken cancellationToken)
     {
         await inner.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+        Mirror(state);
+    }
+
+    public async Task RecordAsync(QueueState state, CancellationToken cancellationToken)
+    {
+        await inner.RecordAsync(state, cancellationToken).ConfigureAwait(false);
+        Mirror(state);
+    }
+
+    private void Mirror(QueueState state)
+    {
         lock (gate)
         {
             pending = state;

@@ -45,7 +45,12 @@ public sealed class DurableStateStore(string path) : IStateStore
         }
     }
 
-    public async Task SaveAsync(QueueState state, CancellationToken cancellationToken)
+    public Task SaveAsync(QueueState state, CancellationToken cancellationToken) => StoreAsync(state, durable: true, cancellationToken);
+
+    /// <summary>Like a save, but the journal line is not fdatasynced: the next save's fdatasync takes it along.</summary>
+    public Task RecordAsync(QueueState state, CancellationToken cancellationToken) => StoreAsync(state, durable: false, cancellationToken);
+
+    private async Task StoreAsync(QueueState state, bool durable, CancellationToken cancellationToken)
     {
         await _saving.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -56,7 +61,7 @@ public sealed class DurableStateStore(string path) : IStateStore
                 // The queue ended: the file is left standing alone, whole and fsynced, for people and uploads.
                 Rewrite(state, keepJournal: false);
             }
-            else if (_session is not { } session || !TryUpdateInPlace(session, state))
+            else if (_session is not { } session || !TryUpdateInPlace(session, state, durable))
             {
                 Rewrite(state, keepJournal: true);
             }
@@ -94,7 +99,7 @@ public sealed class DurableStateStore(string path) : IStateStore
         return backup;
     }
 
-    private bool TryUpdateInPlace(InPlaceSession session, QueueState state)
+    private bool TryUpdateInPlace(InPlaceSession session, QueueState state, bool durable)
     {
         var changed = ChangedJobs(session.State.Jobs, state.Jobs);
         if (changed is null)
@@ -124,11 +129,15 @@ public sealed class DurableStateStore(string path) : IStateStore
             return false;
         }
 
-        // The commit point: once the line is on disk, a crash at any later moment replays it.
+        // The commit point: once the line is on disk, a crash at any later moment replays it. A line recorded without
+        // the fdatasync (and any before it) reaches the disk with the next one that has it.
         using (var journal = File.OpenHandle(_journalPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
         {
             RandomAccess.Write(journal, line, session.JournalLength);
-            Fsync.Data(journal, _journalPath);
+            if (durable)
+            {
+                Fsync.Data(journal, _journalPath);
+            }
         }
 
         // Readers see the change at once; the disk gets it when the kernel writes the pages back.

@@ -13,4 +13,12 @@ public interface IStateStore
 
     /// <summary>Makes <paramref name="state"/> durable before returning: after a crash, Load returns it or a later one.</summary>
     Task SaveAsync(QueueState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="state"/> visible at once and durable with the next <see cref="SaveAsync"/>: an agent's
+    /// crash keeps it (it is in the kernel's hands), only the machine's crash before the next save may lose it.
+    /// For facts that something else also records (a pid, an exit the launcher writes down), so that a job costs
+    /// fewer waits for the disk.
+    /// </summary>
+    Task RecordAsync(QueueState state, CancellationToken cancellationToken) => SaveAsync(state, cancellationToken);
 }

@@ -132,7 +132,9 @@ public sealed class QueueRunner(
         {
             var startedAt = clock.GetUtcNow();
             scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
-            await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {attempt}, pid {running.Pid})", cancellationToken).ConfigureAwait(false);
+
+            // Not waited for on disk: the start was, and the launcher leaves the pid beside the exit file.
+            await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {attempt}, pid {running.Pid})", cancellationToken, durable: false).ConfigureAwait(false);
             await SuperviseAsync(scheduler, jobId, running, startedAt, queueDeadline, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -200,9 +202,12 @@ public sealed class QueueRunner(
             { RetryAt: not null } => (RunEventKind.RetryScheduled, $"{jobId} failed: {job.ErrorMessage}"),
             _ => (RunEventKind.JobFailed, $"{jobId} failed: {job.ErrorMessage}"),
         };
-        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken).ConfigureAwait(false);
+        // When the results' record follows at once, the exit rides to disk with it (group commit); the launcher has
+        // written the exit code down too.
+        var collecting = job.Status == JobStatus.Completed || job.RetryAt is null;
+        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, durable: !collecting).ConfigureAwait(false);
 
-        if (job.Status == JobStatus.Completed || job.RetryAt is null)
+        if (collecting)
         {
             // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
             var collected = await collector.CollectAsync(scheduler.Definition(jobId), job.Status == JobStatus.Completed,
@@ -228,10 +233,10 @@ public sealed class QueueRunner(
 
     // One snapshot per event, shared by the store and the observer: copying the job list is the part of an
     // event whose cost grows with the queue.
-    private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken)
+    private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken, bool durable = true)
     {
         var state = scheduler.Snapshot();
-        await store.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+        await (durable ? store.SaveAsync(state, cancellationToken) : store.RecordAsync(state, cancellationToken)).ConfigureAwait(false);
         observer.Notify(new RunEvent(kind, jobId, message, state, clock.GetUtcNow()));
     }
 
