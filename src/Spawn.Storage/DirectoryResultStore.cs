@@ -13,7 +13,23 @@ public sealed class DirectoryResultStore(string rootDirectory, string prefix) : 
     public string Location => _base;
 
     /// <summary>A plain copy (copy_file_range in the kernel): local disk is fast, and a thread hop per file is not.</summary>
-    public Task PutFileAsync(string key, string localPath, CancellationToken cancellationToken)
+    public Task PutFileAsync(string key, string localPath, CancellationToken cancellationToken) =>
+        PutAsync(key, temp => File.Copy(localPath, temp), cancellationToken);
+
+    /// <summary>
+    /// A hard link when the log is on the same file system: no bytes copied (a 2 GiB log costs what an empty one
+    /// does) and no new file made, which is most of a short job's cost on some disks. A copy otherwise.
+    /// </summary>
+    public Task PutLogAsync(string key, string logPath, CancellationToken cancellationToken) =>
+        PutAsync(key, temp =>
+        {
+            if (Libc.Link(logPath, temp) != 0)
+            {
+                File.Copy(logPath, temp);
+            }
+        }, cancellationToken);
+
+    private Task PutAsync(string key, Action<string> writeTemp, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var target = Resolve(key);
@@ -23,7 +39,7 @@ public sealed class DirectoryResultStore(string rootDirectory, string prefix) : 
         var temp = $"{target}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
-            File.Copy(localPath, temp);
+            writeTemp(temp);
             File.Move(temp, target, overwrite: true);
         }
         finally

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Spawn.Storage;
 
-/// <summary>The few POSIX calls .NET does not expose: opening a directory or a FIFO without blocking, fsync, fdatasync.</summary>
+/// <summary>The few POSIX calls .NET does not expose: opening a directory or a FIFO without blocking, fsync, fdatasync, hard links.</summary>
 internal static partial class Libc
 {
     public const int ReadOnly = 0;
@@ -20,6 +20,9 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     public static partial int DataSync(nint fd);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Link(string existing, string newPath);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -62,14 +62,14 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
         {
             if (File.Exists(path))
             {
-                failed |= !await TryPutAsync(folder + name, path, problems, cancellationToken).ConfigureAwait(false);
+                failed |= !await TryPutAsync(folder + name, path, problems, cancellationToken, isLog: true).ConfigureAwait(false);
             }
         }
 
         return new ResultCollection(!failed, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
-    private async Task<bool> TryPutAsync(string key, string file, List<string> problems, CancellationToken cancellationToken)
+    private async Task<bool> TryPutAsync(string key, string file, List<string> problems, CancellationToken cancellationToken, bool isLog = false)
     {
         if (ResultSource.ProblemWith(file) is { } unreadable)
         {
@@ -79,7 +79,7 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
 
         try
         {
-            await store.PutFileAsync(key, file, cancellationToken).ConfigureAwait(false);
+            await (isLog ? store.PutLogAsync(key, file, cancellationToken) : store.PutFileAsync(key, file, cancellationToken)).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)

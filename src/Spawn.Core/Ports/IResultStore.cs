@@ -11,5 +11,11 @@ public interface IResultStore
 
     Task PutFileAsync(string key, string localPath, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a job's log. Logs are only ever appended to, and not after their job is collected, so a store may
+    /// share the file rather than copy it (the directory store links it).
+    /// </summary>
+    Task PutLogAsync(string key, string logPath, CancellationToken cancellationToken) => PutFileAsync(key, logPath, cancellationToken);
+
     Task PutBytesAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 }
