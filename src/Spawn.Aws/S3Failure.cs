@@ -44,7 +44,7 @@ public static class S3Failure
     /// <summary>One line for the state file's error_message and the terminal.</summary>
     public static string Describe(Exception error) => error switch
     {
-        AmazonS3Exception { ErrorCode: "NoSuchBucket" } => "the bucket does not exist (check the name: result_s3_bucket in the queue file, or --bucket)",
+        AmazonS3Exception { ErrorCode: "NoSuchBucket" } => "the bucket does not exist (check its name: result_s3_bucket in the queue file, or the --bucket given)",
         AmazonS3Exception { ErrorCode: "AccessDenied" or "AllAccessDisabled" } e =>
             $"access denied ({e.Message}): the credentials in use need s3:PutObject, s3:GetObject and s3:ListBucket on the bucket",
         AmazonS3Exception { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" } e =>

@@ -9,7 +9,7 @@ namespace Spawn.Cli;
 /// </summary>
 internal sealed class QueueStateLocator(TimeProvider clock)
 {
-    public async Task<(QueueState? State, string? Problem, LocalQueueRecord? Record)> FindAsync(string target, CancellationToken cancellationToken)
+    public async Task<(QueueState? State, string? Problem, LocalQueueRecord? Record)> FindAsync(string target, Commands.S3LocationFlags s3, CancellationToken cancellationToken)
     {
         if (File.Exists(target))
         {
@@ -17,12 +17,12 @@ internal sealed class QueueStateLocator(TimeProvider clock)
         }
 
         var record = LocalQueueRecord.TryRead(target);
-        if (record is not null && File.Exists(record.StateFile))
+        if (record is not null && File.Exists(record.StateFile) && s3.Bucket is null)
         {
             return Read(record.StateFile, record);
         }
 
-        var remote = await S3QueueStatus.TryReadAsync(target, record, clock, cancellationToken).ConfigureAwait(false);
+        var remote = await S3QueueStatus.TryReadAsync(target, s3, record, clock, cancellationToken).ConfigureAwait(false);
         return remote.State is not null
             ? (remote.State, null, record)
             : (null, $"no state for \"{target}\": not a state file, not a queue run on this machine ({LocalQueueRecord.StateRoot}){remote.Problem}", record);

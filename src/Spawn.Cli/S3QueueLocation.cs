@@ -8,16 +8,16 @@ internal sealed record S3QueueLocation(string Bucket, string Prefix, string Regi
 {
     private const string DefaultRegion = "us-east-1";
 
-    public static S3QueueLocation Resolve(string queueId, string? bucket, string? prefix, string? region, LocalQueueRecord? record)
+    public static S3QueueLocation Resolve(string queueId, Commands.S3LocationFlags flags, LocalQueueRecord? record)
     {
         var resolvedRegion = FirstSet(
-            region,
+            flags.Region,
             record?.Region,
             Environment.GetEnvironmentVariable("AWS_REGION"),
             Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")) ?? DefaultRegion;
         return new S3QueueLocation(
-            FirstSet(bucket, record?.ResultS3Bucket) ?? $"spawn-results-{resolvedRegion}",
-            (FirstSet(prefix, record?.ResultPrefix) ?? $"queues/{queueId}").Trim('/'),
+            FirstSet(flags.Bucket, record?.ResultS3Bucket) ?? $"spawn-results-{resolvedRegion}",
+            (FirstSet(flags.Prefix, record?.ResultPrefix) ?? $"queues/{queueId}").Trim('/'),
             resolvedRegion);
     }
 

@@ -14,15 +14,16 @@ internal static class S3QueueStatus
     /// The mirrored state, or a null state with <see cref="S3QueueStatusResult.Problem"/> saying why, written to follow
     /// another message (<c>"; S3 s3://b/p/queue-state.json: not found"</c>), or empty when S3 was not asked.
     /// </summary>
-    public static async Task<S3QueueStatusResult> TryReadAsync(string queueId, LocalQueueRecord? record, TimeProvider clock, CancellationToken ct)
+    public static async Task<S3QueueStatusResult> TryReadAsync(string queueId, Commands.S3LocationFlags flags, LocalQueueRecord? record, TimeProvider clock, CancellationToken ct)
     {
-        // A queue run here without a bucket mirrors nothing; something that is not an id is no S3 key either.
-        if (!IdentifierRules.IsValidId(queueId) || record is { ResultS3Bucket: null })
+        // A queue run here without a bucket mirrors nothing (unless --bucket says otherwise); something that is not
+        // an id is no S3 key either.
+        if (!IdentifierRules.IsValidId(queueId) || (record is { ResultS3Bucket: null } && flags.Bucket is null))
         {
             return new S3QueueStatusResult(null, "");
         }
 
-        var where = S3QueueLocation.Resolve(queueId, bucket: null, prefix: null, region: null, record);
+        var where = S3QueueLocation.Resolve(queueId, flags, record);
         var stateUrl = $"{where.Url}/{S3Keys.StateKey}";
         using var patience = new CancellationTokenSource(Patience, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, patience.Token);

@@ -107,6 +107,28 @@ public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture
     }
 
     [Fact]
+    public async Task Status_on_another_machine_finds_a_queue_in_its_own_bucket_and_prefix_through_the_flags()
+    {
+        var bucket = await s3.CreateBucketAsync();
+        var queueId = S3Workspace.UniqueId("flags");
+        var queue = ws.WriteQueue($$"""
+            {"queue_id": "{{queueId}}", "result_s3_bucket": "{{bucket}}", "result_s3_prefix": "team/{{queueId}}",
+             "jobs": [{"job_id": "only", "timeout": "1m", "command": "echo done"}]}
+            """);
+        var ran = await ws.SpawnAsync("queue", "run", queue, "--state-file", ws.StateFile, "--log-dir", ws.LogDir);
+        Assert.True(ran.ExitCode == 0, ran.ToString());
+        using var elsewhere = S3Workspace.Create(s3);
+
+        var guessed = await elsewhere.SpawnAsync("queue", "status", queueId);
+        var told = await elsewhere.SpawnAsync("queue", "status", queueId, "--bucket", bucket, "--prefix", $"team/{queueId}");
+
+        Assert.True(guessed.ExitCode == 2, guessed.ToString());
+        Assert.True(told.ExitCode == 0, told.ToString());
+        Assert.Matches(@"Status:\s+completed", told.Stdout);
+        Assert.Matches(@"only\s+completed\s+1\s+0\s+yes", told.Stdout);
+    }
+
+    [Fact]
     public async Task Status_of_an_id_neither_here_nor_in_the_convention_bucket_says_where_it_looked()
     {
         await Buckets.EnsureAsync(s3, ConventionBucket);

@@ -22,7 +22,7 @@ internal static class LogsCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var locator = new QueueStateLocator(clock);
-            var found = await locator.FindAsync(result.GetValue(target)!, cancellationToken).ConfigureAwait(false);
+            var found = await locator.FindAsync(result.GetValue(target)!, S3LocationFlags.None, cancellationToken).ConfigureAwait(false);
             if (found.State is not { } state)
             {
                 await Console.Error.WriteLineAsync($"error: {found.Problem}").ConfigureAwait(false);
@@ -90,7 +90,7 @@ internal static class LogsCommand
 
     private static async Task<bool> StillGoing(QueueStateLocator locator, string target, string jobId, CancellationToken cancellationToken)
     {
-        var state = (await locator.FindAsync(target, cancellationToken).ConfigureAwait(false)).State;
+        var state = (await locator.FindAsync(target, S3LocationFlags.None, cancellationToken).ConfigureAwait(false)).State;
         var job = state?.Job(jobId);
         return state is { Status: QueueStatus.Running or QueueStatus.Pending }
             && job is { Status: JobStatus.Pending or JobStatus.Running } or { Status: JobStatus.Failed, RetryAt: not null };

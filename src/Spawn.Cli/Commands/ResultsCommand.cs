@@ -14,11 +14,10 @@ internal static class ResultsCommand
     {
         var queueId = new Argument<string>("queue") { Description = "The queue id" };
         var output = new Option<string>("--output", "-o") { Description = "Directory to download into", Required = true };
-        var bucket = new Option<string?>("--bucket") { Description = "Bucket (default: the one the queue used here, else spawn-results-{region})" };
-        var prefix = new Option<string?>("--prefix") { Description = "Key prefix (default: the queue's result_s3_prefix, else queues/{queue_id})" };
-        var region = new Option<string?>("--region") { Description = "The bucket's region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)" };
+        var s3 = new S3LocationOptions();
         var job = new Option<string?>("--job") { Description = "Only this job's files (and queue-state.json)" };
-        var command = new Command("results", "Download a queue's results, logs and final state") { queueId, output, bucket, prefix, region, job };
+        var command = new Command("results", "Download a queue's results, logs and final state") { queueId, output, job };
+        s3.AddTo(command);
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
             var id = result.GetValue(queueId)!;
@@ -34,13 +33,13 @@ internal static class ResultsCommand
 
             var record = LocalQueueRecord.TryRead(id);
             var outputDirectory = Path.GetFullPath(result.GetValue(output)!);
-            var fromFlags = result.GetValue(bucket) is not null;
-            if (!fromFlags && record is { ResultS3Bucket: null, ResultsDir: { } localResults })
+            var flags = s3.Read(result);
+            if (flags.Bucket is null && record is { ResultS3Bucket: null, ResultsDir: { } localResults })
             {
                 return await ResultsLocalCopy.RunAsync(record, localResults, outputDirectory, jobId, cancellationToken).ConfigureAwait(false);
             }
 
-            var where = S3QueueLocation.Resolve(id, result.GetValue(bucket), result.GetValue(prefix), result.GetValue(region), record);
+            var where = S3QueueLocation.Resolve(id, flags, record);
             return await DownloadAsync(where, outputDirectory, jobId, clock, cancellationToken).ConfigureAwait(false);
         });
         return command;

@@ -4,7 +4,10 @@ using Spawn.Core.State;
 
 namespace Spawn.Cli.Commands;
 
-/// <summary><c>spawn queue status QUEUE_ID|STATE_FILE [--json] [--watch]</c>: the guide's status table.</summary>
+/// <summary>
+/// <c>spawn queue status QUEUE_ID|STATE_FILE [--json] [--watch] [--bucket B] [--prefix P] [--region R]</c>: the
+/// guide's status table, from the local state or, for a queue running elsewhere, its mirror in S3.
+/// </summary>
 internal static class StatusCommand
 {
     private static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(2);
@@ -14,13 +17,15 @@ internal static class StatusCommand
         var target = new Argument<string>("queue") { Description = "A queue id (local, or mirrored in S3) or a state file" };
         var json = new Option<bool>("--json") { Description = "Print the state file's JSON" };
         var watch = new Option<bool>("--watch") { Description = "Refresh every 2 s until the queue ends" };
+        var s3 = new S3LocationOptions();
         var command = new Command("status", "Show a queue's status") { target, json, watch };
+        s3.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var locator = new QueueStateLocator(clock);
             while (true)
             {
-                var found = await locator.FindAsync(result.GetValue(target)!, cancellationToken).ConfigureAwait(false);
+                var found = await locator.FindAsync(result.GetValue(target)!, s3.Read(result), cancellationToken).ConfigureAwait(false);
                 if (found.State is not { } state)
                 {
                     await Console.Error.WriteLineAsync($"error: {found.Problem}").ConfigureAwait(false);

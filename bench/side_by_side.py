@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""The benchmarks of bench/run.sh (see bench/README.md). Every figure is a median of RUNS runs, and every ratio is
+taken against a peer measured in the same invocation on the same machine."""
+import calendar
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SPAWN = os.path.abspath(os.environ["SPAWN"])
+SPORED = os.path.abspath(os.environ["SPORED"])
+RUNS = int(os.environ.get("RUNS", "5"))
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+WORK = tempfile.mkdtemp(prefix="spawn-bench-")
+
+
+def write(name, text):
+    path = os.path.join(WORK, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def queue_file(name, jobs, **queue):
+    return write(name, json.dumps({"queue_id": name.removesuffix(".json"), **queue, "jobs": jobs}))
+
+
+def makefile(name, graph, through_bash, log_dir=None):
+    """graph: [(target, [prerequisites])] with recipe `true`. Through bash: SHELL=/bin/bash and .ONESHELL, so make
+    hands every recipe to `/bin/bash -c` as the agent does, instead of exec'ing simple commands itself. With a log
+    directory, each recipe also writes its stdout and stderr to files of its own there, as every agent job does."""
+    head = "SHELL := /bin/bash\n.ONESHELL:\n" if through_bash else ""
+    recipe = f"true > {log_dir}/$@-stdout.log 2> {log_dir}/$@-stderr.log" if log_dir else "true"
+    rules = "".join(f"{t}: {' '.join(d)}\n\t@{recipe}\n" for t, d in graph)
+    phony = ".PHONY: all " + " ".join(t for t, _ in graph) + "\n"
+    return write(name, f"{head}all: {' '.join(t for t, _ in graph)}\n{phony}{rules}")
+
+
+def agent(queue, run_dir):
+    return (f"{SPORED} run-queue {queue} --state-file {run_dir}/state.json --log-dir {run_dir}/logs "
+            f"--results-dir {run_dir}/results")
+
+
+def hyperfine(commands, prepare=None, runs=RUNS):
+    """Median wall seconds per named command, measured by hyperfine in one invocation."""
+    out = os.path.join(WORK, "hyperfine.json")
+    args = ["hyperfine", "-N", "--style", "none", "--runs", str(runs), "--export-json", out]
+    for name, command in commands.items():
+        args += ["--command-name", name]
+        if prepare:
+            args += ["--prepare", prepare]
+        args.append(command)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        return {r["command"]: r["median"] for r in json.load(f)["results"]}
+
+
+def report(title, medians, unit_jobs=None):
+    print(f"\n## {title}")
+    for name, seconds in medians.items():
+        per_job = f"  ({seconds / unit_jobs * 1000:.2f} ms/job)" if unit_jobs else ""
+        print(f"  {name:<44} {seconds:8.3f} s{per_job}")
+
+
+def ratio(label, numerator, denominator, target=None):
+    value = numerator / denominator
+    verdict = "" if target is None else ("  [target <= %.2f: %s]" % (target, "met" if value <= target else "NOT met"))
+    print(f"  ratio {label:<38} {value:8.2f}{verdict}")
+    return value
+
+
+def overhead_section(name, graph):
+    jobs = [{"job_id": t, "command": "true", "timeout": "1m", "depends_on": d} for t, d in graph]
+    queue = queue_file(f"{name}.json", jobs)
+    run_dir = os.path.join(WORK, name)
+    make_exec = makefile(f"{name}.mk", graph, through_bash=False)
+    make_bash = makefile(f"{name}-bash.mk", graph, through_bash=True)
+    make_logs_dir = os.path.join(WORK, f"{name}-make-logs")
+    make_logs = makefile(f"{name}-logs.mk", graph, through_bash=True, log_dir=make_logs_dir)
+    loop = write(f"{name}-loop.sh", f"for ((i = 0; i < {len(graph)}; i++)); do bash -c true; done\n")
+    medians = hyperfine({
+        "spored run-queue (durable state, logs, results)": agent(queue, run_dir),
+        "make -j1, recipes through bash": f"make -s -j1 -f {make_bash}",
+        "make -j1, make execs recipes itself": f"make -s -j1 -f {make_exec}",
+        "bash loop of `bash -c true`": f"bash {loop}",
+        "make -j1, through bash, two log files per job": f"make -s -j1 -f {make_logs}",
+    }, prepare=f"bash -c 'rm -rf {run_dir} {make_logs_dir} && mkdir {make_logs_dir}'")
+    names = list(medians)
+    report(f"overhead: {name}, {len(graph)} jobs of `true`", medians, unit_jobs=len(graph))
+    ratio("agent / make (through bash)", medians[names[0]], medians[names[1]], target=1.3)
+    ratio("agent / make (exec itself)", medians[names[0]], medians[names[2]])
+    ratio("agent / bash loop", medians[names[0]], medians[names[3]])
+    ratio("agent / make writing the same log files", medians[names[0]], medians[names[4]])
+
+
+def overhead():
+    chain = [(f"j{i:04d}", [f"j{i - 1:04d}"] if i else []) for i in range(1000)]
+    overhead_section("chain", chain)
+    rng = random.Random(7)
+    dag = []
+    for i in range(1000):
+        # Two or three prerequisites among the last ten jobs: many diamonds, as in a real pipeline.
+        window = list(range(max(0, i - 10), i))
+        picks = sorted(rng.sample(window, min(len(window), rng.choice([2, 3]))))
+        dag.append((f"d{i:04d}", [f"d{p:04d}" for p in picks]))
+    overhead_section("dag", dag)
+
+
+def logs():
+    size = os.environ.get("LOG_SIZE", "2G")
+    run_dir = os.path.join(WORK, "logs-run")
+    queue = queue_file("logs.json", [{"job_id": "big", "command": f"head -c {size} /dev/zero", "timeout": "10m"}])
+    target = os.path.join(WORK, "plain.out")
+    medians = hyperfine({
+        f"spored: job writes {size} to stdout": agent(queue, run_dir),
+        f"bash: head -c {size} /dev/zero > file": f"bash -c 'head -c {size} /dev/zero > {target}'",
+    }, prepare=f"rm -rf {run_dir} {target}", runs=max(3, RUNS))
+    report(f"logs: {size} of stdout", medians)
+    names = list(medians)
+    ratio("agent / bash > file", medians[names[0]], medians[names[1]], target=1.05)
+
+
+def startup():
+    example = os.path.join(REPO, "examples", "simple-queue.json")
+    medians = hyperfine({"spawn queue validate examples/simple-queue.json": f"{SPAWN} queue validate {example}"}, runs=max(30, RUNS))
+    report("start-up: validate", medians)
+    print(f"  {'target <= 60 ms:':<44} {'met' if medians[list(medians)[0]] <= 0.060 else 'NOT met'}")
+
+    stamp = os.path.join(WORK, "first-job-start")
+    queue = queue_file("first.json", [{"job_id": "first", "command": f"date +%s%N > {stamp}", "timeout": "1m"}])
+    run_dir = os.path.join(WORK, "first-run")
+    delays = []
+    for _ in range(max(10, RUNS)):
+        shutil.rmtree(run_dir, ignore_errors=True)
+        started = time.time_ns()
+        subprocess.run(agent(queue, run_dir).split(), check=True, stdout=subprocess.DEVNULL)
+        with open(stamp) as f:
+            delays.append((int(f.read()) - started) / 1e9)
+    report("start-up: spored exec to the first job's first command", {"median": statistics.median(delays)})
+
+
+def memory():
+    count = int(os.environ.get("MEMORY_JOBS", "10000"))
+    rng = random.Random(11)
+    jobs = [{"job_id": f"m{i:05d}", "command": "true", "timeout": "1m",
+             "depends_on": [f"m{p:05d}" for p in sorted(rng.sample(range(max(0, i - 10), i), min(i, 2)))]}
+            for i in range(count)]
+    queue = queue_file("memory.json", jobs)
+    run_dir = os.path.join(WORK, "memory-run")
+    peaks = []
+    for _ in range(int(os.environ.get("MEMORY_RUNS", "1"))):
+        shutil.rmtree(run_dir, ignore_errors=True)
+        measured = subprocess.run(["/usr/bin/time", "-f", "%M", *agent(queue, run_dir).split()],
+                                  check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        peaks.append(int(measured.stderr.strip().splitlines()[-1]) / 1024)
+    peak = statistics.median(peaks)
+    print(f"\n## memory: peak RSS of spored over a {count}-job queue (/usr/bin/time %M)")
+    print(f"  {'median peak RSS':<44} {peak:8.1f} MiB  [target <= 80 MiB: {'met' if peak <= 80 else 'NOT met'}]")
+
+
+def timeout_precision():
+    """Deadline to SIGTERM (read against the attempt's recorded start), and grace end to the group's last process gone."""
+    term_delays, kill_delays = [], []
+    for round_ in range(max(5, RUNS)):
+        run_dir = os.path.join(WORK, f"timeout-{round_}")
+        term, pid = os.path.join(run_dir, "term"), os.path.join(run_dir, "pid")
+        os.makedirs(run_dir)
+        # The job keeps children running and shrugs TERM off, so only the KILL after the grace ends it.
+        command = (f"echo $$ > {pid}; trap 'date +%s%N > {term}' TERM; "
+                   "while :; do sleep 0.05 & wait $!; done")
+        queue = queue_file(f"timeout-{round_}.json", [{"job_id": "slow", "command": command, "timeout": "1s", "kill_grace": "1s"}])
+        agent_run = subprocess.Popen(agent(queue, run_dir).split(), stdout=subprocess.DEVNULL)
+        while not os.path.exists(term):
+            time.sleep(0.001)
+        while os.path.getsize(term) == 0:
+            time.sleep(0.001)
+        with open(pid) as f:
+            group = int(f.read())
+        while True:
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                gone = time.time_ns()
+                break
+            time.sleep(0.0005)
+        agent_run.wait()
+        with open(os.path.join(run_dir, "state.json")) as f:
+            started = json.load(f)["jobs"][0]["started_at"]
+        started_ns = calendar.timegm(time.strptime(started[:19], "%Y-%m-%dT%H:%M:%S")) * 10**9 + int(started[20:23]) * 10**6
+        with open(term) as f:
+            term_ns = int(f.read())
+        term_delays.append((term_ns - (started_ns + 10**9)) / 1e6)
+        kill_delays.append((gone - (term_ns + 10**9)) / 1e6)
+    print("\n## timeout precision (timeout 1s, kill_grace 1s)")
+    for label, values in (("deadline -> SIGTERM in the job", term_delays), ("grace end -> group gone", kill_delays)):
+        median = statistics.median(values)
+        print(f"  {label:<44} {median:8.1f} ms  (max {max(values):.1f} ms)  [target <= 100 ms: {'met' if median <= 100 else 'NOT met'}]")
+
+
+SECTIONS = {"overhead": overhead, "logs": logs, "startup": startup, "memory": memory, "timeout": timeout_precision}
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or list(SECTIONS)
+    print(f"# bench/run.sh {' '.join(chosen)}: {RUNS} runs each, medians; {os.cpu_count()} cores; spored={SPORED}")
+    try:
+        for section in chosen:
+            SECTIONS[section]()
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Native AOT builds of spawn and spored into artifacts/RID/ (default linux-x64; also linux-arm64).
+# Needs clang (apt-get install clang lld zlib1g-dev). For linux-arm64 on an x86-64 machine, also the arm64
+# C library and linker: dpkg --add-architecture arm64 && apt-get update &&
+#   apt-get install gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev:arm64 zlib1g-dev:arm64
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for rid in "${@:-linux-x64}"; do
+    extra=()
+    if [[ "$rid" == linux-arm64 && "$(uname -m)" != aarch64 ]]; then
+        # Cross-linking: clang drives the aarch64 binutils, and the Debian multiarch sysroot is /.
+        extra=(-p:LinkerFlavor=bfd -p:ObjCopyName=aarch64-linux-gnu-objcopy)
+    fi
+    for project in Spawn.Agent Spawn.Cli; do
+        dotnet publish "src/$project" -c Release -r "$rid" -o "artifacts/$rid" --nologo -v q "${extra[@]}"
+    done
+    rm -f artifacts/"$rid"/*.pdb
+    echo "artifacts/$rid: $(cd "artifacts/$rid" && ls spawn spored | tr '\n' ' ')"
+done
