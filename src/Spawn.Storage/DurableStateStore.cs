@@ -157,6 +157,14 @@ public sealed class DurableStateStore(string path) : IStateStore
     /// <summary>Positions of the jobs that differ, or null when the job list itself changed. Unchanged jobs are the same objects, so this is cheap.</summary>
     private static int[]? ChangedJobs(IReadOnlyList<JobState> beforeList, IReadOnlyList<JobState> afterList)
     {
+        // The scheduler's snapshots share the blocks of jobs that did not change: only changed blocks are compared.
+        if (beforeList is JobStateList beforeSnapshot && afterList is JobStateList afterSnapshot && beforeSnapshot.Count == afterSnapshot.Count
+            && afterSnapshot.ChangedSince(beforeSnapshot) is var changedPositions
+            && changedPositions.TrueForAll(i => beforeSnapshot[i].JobId == afterSnapshot[i].JobId))
+        {
+            return [.. changedPositions];
+        }
+
         // The runner hands over arrays: walking them directly keeps this a tight loop at 10,000 jobs.
         ReadOnlySpan<JobState> before = beforeList as JobState[] ?? [.. beforeList];
         ReadOnlySpan<JobState> after = afterList as JobState[] ?? [.. afterList];

@@ -19,7 +19,7 @@ public sealed class QueueScheduler
     private readonly Dictionary<string, int> _indexOf;
     private readonly List<int>[] _dependents;
     private readonly int[] _unmetDependencies;
-    private readonly JobState[] _jobs;
+    private readonly JobStateTable _jobs;
     private readonly SortedSet<int> _ready = [];
     private readonly SortedSet<int> _awaitingRetry = [];
     private readonly SortedSet<int> _running = [];
@@ -44,7 +44,7 @@ public sealed class QueueScheduler
 
         _dependents = new List<int>[queue.Jobs.Count];
         _unmetDependencies = new int[queue.Jobs.Count];
-        _jobs = new JobState[queue.Jobs.Count];
+        _jobs = new JobStateTable(queue.Jobs.Count);
         for (var i = 0; i < queue.Jobs.Count; i++)
         {
             _dependents[i] = [];
@@ -89,7 +89,7 @@ public sealed class QueueScheduler
     public JobDefinition Definition(string jobId) => _queue.Jobs[_indexOf[jobId]];
 
     public QueueState Snapshot() =>
-        new(_queue.QueueId, _queue.QueueName, _status, _startedAt, _updatedAt, _jobs.ToArray(), _errorMessage);
+        new(_queue.QueueId, _queue.QueueName, _status, _startedAt, _updatedAt, _jobs.Snapshot(), _errorMessage);
 
     /// <summary>Marks the start of a run (the first one sets the queue's started_at).</summary>
     public void Begin(DateTimeOffset now)
@@ -306,7 +306,7 @@ public sealed class QueueScheduler
 
         _awaitingRetry.Clear();
         _ready.Clear();
-        for (var i = 0; i < _jobs.Length; i++)
+        for (var i = 0; i < _jobs.Count; i++)
         {
             if (_jobs[i].Status == JobStatus.Pending)
             {
@@ -322,8 +322,9 @@ public sealed class QueueScheduler
             return _startedAt is null ? QueueStatus.Pending : QueueStatus.Running;
         }
 
-        var failed = _jobs.Where(j => j.Status == JobStatus.Failed).Select(j => j.JobId).ToList();
-        var skipped = _jobs.Count(j => j.Status == JobStatus.Skipped);
+        var jobs = Enumerable.Range(0, _jobs.Count).Select(i => _jobs[i]).ToList();
+        var failed = jobs.Where(j => j.Status == JobStatus.Failed).Select(j => j.JobId).ToList();
+        var skipped = jobs.Count(j => j.Status == JobStatus.Skipped);
         if (_stopReason is null && failed.Count == 0 && skipped == 0)
         {
             _errorMessage = null;
@@ -338,7 +339,7 @@ public sealed class QueueScheduler
 
         if (failed.Count > 0)
         {
-            parts.Add($"{failed.Count} of {_jobs.Length} jobs failed ({string.Join(", ", failed.Take(5))}{(failed.Count > 5 ? ", …" : "")})");
+            parts.Add($"{failed.Count} of {_jobs.Count} jobs failed ({string.Join(", ", failed.Take(5))}{(failed.Count > 5 ? ", …" : "")})");
         }
 
         if (skipped > 0)
@@ -352,12 +353,12 @@ public sealed class QueueScheduler
 
     private void RebuildSets()
     {
-        for (var i = 0; i < _jobs.Length; i++)
+        for (var i = 0; i < _jobs.Count; i++)
         {
             _unmetDependencies[i] = _queue.Jobs[i].DependsOn.Count(d => _jobs[_indexOf[d]].Status != JobStatus.Completed);
         }
 
-        for (var i = 0; i < _jobs.Length; i++)
+        for (var i = 0; i < _jobs.Count; i++)
         {
             switch (_jobs[i].Status)
             {
