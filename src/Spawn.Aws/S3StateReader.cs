@@ -31,7 +31,9 @@ public sealed class S3StateReader(IAmazonS3 client, TimeProvider? clock = null)
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // The running queue rewrites this object every second; a read may race a write, or the network blink.
-                if (attempt >= Attempts || !S3Failure.IsTransient(e))
+                // Some S3-compatible servers answer a read racing a write with headers the SDK cannot parse (an
+                // ETag that is not hex): that, too, is worth another try.
+                if (attempt >= Attempts || !(S3Failure.IsTransient(e) || e is ArgumentException))
                 {
                     throw new S3ReadException($"{S3Keys.Url(bucket, key)}: {S3Failure.Describe(e)}", e);
                 }
