@@ -28,5 +28,25 @@ internal static class TestFiles
         return Convert.ToHexString(await SHA256.HashDataAsync(response.ResponseStream));
     }
 
-    public static string TempDirectory() => Directory.CreateTempSubdirectory("spawn-aws-").FullName;
+    /// <summary>One root per test run, removed when the test process exits, so runs leave nothing in /tmp.</summary>
+    private static readonly string Root = CreateRoot();
+
+    public static string TempDirectory() => Directory.CreateDirectory(Path.Combine(Root, Guid.NewGuid().ToString("N"))).FullName;
+
+    private static string CreateRoot()
+    {
+        var root = Directory.CreateTempSubdirectory("spawn-aws-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a leftover temp directory is harmless.
+            }
+        };
+        return root;
+    }
 }
