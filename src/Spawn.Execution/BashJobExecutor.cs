@@ -26,7 +26,7 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
         }
 
         // A stale exit file from an earlier run of this attempt would be taken for this run's result.
-        AttemptFiles.Clear(launch.ExitStatusPath);
+        AttemptRecords.Clear(launch.ExitStatusPath);
         LaunchedAttempt attempt;
         try
         {
@@ -34,7 +34,7 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
         }
         catch (IOException)
         {
-            if (AttemptFiles.ReadIdentity(launch.ExitStatusPath) is { } started)
+            if (AttemptRecords.ReadIdentity(launch.ExitStatusPath) is { } started)
             {
                 // The launcher died after starting the attempt: it runs on, and is watched like an adopted one.
                 return new RunningJob(started.Pid, started.StartTime, launch.ExitStatusPath, reportedExit: null, clock);
@@ -50,14 +50,14 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
     public Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (pid == 0 && AttemptFiles.ReadIdentity(launch.ExitStatusPath) is { } recorded)
+        if (pid == 0 && AttemptRecords.ReadIdentity(launch.ExitStatusPath) is { } recorded)
         {
             (pid, startTime) = recorded;
         }
 
         AdoptionResult found = pid != 0 && ProcStat.IsRunning(pid, startTime)
             ? new AdoptionResult.StillRunning(new RunningJob(pid, startTime, launch.ExitStatusPath, reportedExit: null, clock))
-            : AttemptFiles.ReadExitCode(launch.ExitStatusPath) is { } code
+            : AttemptRecords.ReadExitCode(launch.ExitStatusPath) is { } code
                 ? new AdoptionResult.FinishedWhileAway(code)
                 : new AdoptionResult.Lost();
         return Task.FromResult(found);

@@ -114,7 +114,8 @@ internal sealed class JobLauncher : IAsyncDisposable
         {
             Path.GetFullPath(launch.StdoutPath),
             Path.GetFullPath(launch.StderrPath),
-            Path.GetFullPath(launch.ExitStatusPath),
+            AttemptRecords.RecordFile(launch.ExitStatusPath),
+            AttemptRecords.Name(launch.ExitStatusPath),
             Path.GetFullPath(launch.WorkingDirectory),
             launch.Command,
             variables.Count.ToString(CultureInfo.InvariantCulture),

@@ -2,13 +2,14 @@ namespace Spawn.Execution;
 
 /// <summary>
 /// The bash program that starts every attempt: <c>setsid /bin/bash -c SCRIPT spored-launcher</c>, one per agent,
-/// living in a session of its own. It reads requests on stdin (NUL-terminated fields: stdout log, stderr log, exit
-/// file, working directory, command, the number of variables, then NAME=VALUE for each) and for each one forks a
+/// living in a session of its own. It reads requests on stdin (NUL-terminated fields: stdout log, stderr log, record
+/// file, attempt name, working directory, command, the number of variables, then NAME=VALUE for each) and for each
+/// one forks a
 /// subshell that points stdin at /dev/null and stdout/stderr at the logs (appending: earlier attempts are kept, and
 /// no pipe runs through the agent), changes directory, exports the variables and execs <c>/bin/bash -c COMMAND</c>.
-/// It answers <c>s PID STARTTIME</c> at once and <c>x PID EXITCODE</c> when the attempt ends, and writes the same
-/// two facts to <c>EXIT.pid</c> and <c>EXIT</c>, which outlive the agent: an agent that died and came back adopts the
-/// attempt by them, and the launcher, which the agent's death does not stop, still records the exit.
+/// It answers <c>s PID STARTTIME</c> at once and <c>x PID EXITCODE</c> when the attempt ends, and appends the same
+/// two facts to the record file (<see cref="AttemptRecords"/>), which outlives the agent: an agent that died and came
+/// back adopts the attempt by them, and the launcher, which the agent's death does not stop, still records the exit.
 /// </summary>
 /// <remarks>
 /// Why a long-lived launcher rather than a wrapper per attempt: a fork of an already-running bash costs a fraction of
@@ -32,8 +33,8 @@ internal static class LauncherScript
         exec 2>/dev/null
         trap 'true' TERM INT HUP PIPE
         SHLVL=$((SHLVL - 1))
-        while IFS= read -r -d '' __spored_out && IFS= read -r -d '' __spored_err && IFS= read -r -d '' __spored_exit \
-            && IFS= read -r -d '' __spored_dir && IFS= read -r -d '' __spored_command && IFS= read -r -d '' __spored_count; do
+        while IFS= read -r -d '' __spored_out && IFS= read -r -d '' __spored_err && IFS= read -r -d '' __spored_records \
+            && IFS= read -r -d '' __spored_name && IFS= read -r -d '' __spored_dir && IFS= read -r -d '' __spored_command && IFS= read -r -d '' __spored_count; do
             __spored_vars=()
             for ((__spored_i = 0; __spored_i < __spored_count; __spored_i++)); do
                 IFS= read -r -d '' __spored_var || exit 1
@@ -55,10 +56,10 @@ internal static class LauncherScript
             __spored_pid=$!
             read -r __spored_stat </proc/$__spored_pid/stat
             __spored_fields=(${__spored_stat##*) })
-            printf '%s %s\n' "$__spored_pid" "${__spored_fields[19]}" >"$__spored_exit.pid"
+            printf 's %s %s %s\n' "$__spored_name" "$__spored_pid" "${__spored_fields[19]}" >>"$__spored_records"
             printf 's %s %s\n' "$__spored_pid" "${__spored_fields[19]}"
             while wait "$__spored_pid"; __spored_rc=$?; ((__spored_rc > 128)) && kill -0 "$__spored_pid"; do :; done
-            printf '%s\n' "$__spored_rc" >"$__spored_exit"
+            printf 'x %s %s %s\n' "$__spored_name" "$__spored_pid" "$__spored_rc" >>"$__spored_records"
             printf 'x %s %s\n' "$__spored_pid" "$__spored_rc"
         done
         """;

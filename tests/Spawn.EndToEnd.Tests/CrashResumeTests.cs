@@ -107,7 +107,8 @@ public sealed class CrashResumeTests : IDisposable
             await first.WaitForExitAsync();
         }
 
-        await Poll.UntilAsync(() => Directory.EnumerateFiles(Path.Combine(_ws.Root, "state", "attempts"), "short.1.exit").Any(), TimeSpan.FromSeconds(20), "the job to finish");
+        var records = Path.Combine(_ws.Root, "state", "attempts", "attempts.log");
+        await Poll.UntilAsync(() => File.Exists(records) && File.ReadAllLines(records).Any(l => l.StartsWith("x short.1.exit ", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the job to finish");
         using var second = StartAgent(queue);
         await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -40,7 +40,7 @@ public sealed class AdoptionTests
     {
         using var sandbox = new AttemptSandbox();
         var (pid, startTime) = await StartAndForgetAsync(sandbox, "exit 6");
-        await Observe.UntilAsync(() => File.Exists(sandbox.ExitFile) && !Observe.IsLive(pid), "the job to finish");
+        await Observe.UntilAsync(() => Observe.Recorded(sandbox.ExitFile).Exit is not null && !Observe.IsLive(pid), "the job to finish");
 
         var result = await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), pid, startTime, CancellationToken.None);
 
@@ -75,7 +75,7 @@ public sealed class AdoptionTests
     {
         using var sandbox = new AttemptSandbox();
         var (pid, startTime) = await StartAndForgetAsync(sandbox, GatedCommand(sandbox, 9));
-        await Observe.UntilAsync(() => File.Exists(sandbox.ExitFile + ".pid"), "the attempt's identity file");
+        await Observe.UntilAsync(() => Observe.Recorded(sandbox.ExitFile).Identity is not null, "the attempt's recorded identity");
 
         var adopted = Assert.IsType<AdoptionResult.StillRunning>(await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None));
 
@@ -89,7 +89,7 @@ public sealed class AdoptionTests
     {
         using var sandbox = new AttemptSandbox();
         var (pid, _) = await StartAndForgetAsync(sandbox, "exit 3");
-        await Observe.UntilAsync(() => File.Exists(sandbox.ExitFile) && !Observe.IsLive(pid), "the job to finish");
+        await Observe.UntilAsync(() => Observe.Recorded(sandbox.ExitFile).Exit is not null && !Observe.IsLive(pid), "the job to finish");
 
         var result = await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None);
 

@@ -102,6 +102,29 @@ internal static class Observe
     public static bool IsLive(int pid) => Stat(pid) is { } fields && fields[0] != "Z";
 
     /// <summary>Runs <c>/bin/bash -c COMMAND</c> directly and returns its stdout, as the reference for "exactly like bash -c".</summary>
+    /// <summary>
+    /// What the launcher recorded in <c>attempts.log</c> for the attempt named by <paramref name="exitFile"/> since it
+    /// was last cleared: "PID STARTTIME" and the exit code, as text; null for what is not recorded (yet).
+    /// </summary>
+    public static (string? Identity, string? Exit) Recorded(string exitFile)
+    {
+        var log = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(exitFile))!, "attempts.log");
+        var name = Path.GetFileName(exitFile);
+        (string? Identity, string? Exit) found = (null, null);
+        foreach (var line in File.Exists(log) ? File.ReadAllLines(log) : [])
+        {
+            found = line.Split(' ') switch
+            {
+                ["c", var n] when n == name => (null, null),
+                ["s", var n, var pid, var start] when n == name => (pid + " " + start, found.Exit),
+                ["x", var n, _, var code] when n == name => (found.Identity, code),
+                _ => found,
+            };
+        }
+
+        return found;
+    }
+
     public static async Task<string> PlainBashAsync(string command, string workingDirectory)
     {
         var start = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardInput = true, WorkingDirectory = workingDirectory };

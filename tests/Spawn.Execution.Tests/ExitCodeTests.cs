@@ -29,8 +29,7 @@ public sealed class ExitCodeTests
         await using var job = await executor.StartAsync(sandbox.Launch("exit 7"), CancellationToken.None);
         await job.WaitForExitAsync(CancellationToken.None);
 
-        Assert.Equal("7", File.ReadAllText(sandbox.ExitFile).Trim());
-        Assert.Equal($"{job.Pid} {job.StartTime}", File.ReadAllText(sandbox.ExitFile + ".pid").Trim());
+        Assert.Equal(($"{job.Pid} {job.StartTime}", "7"), Observe.Recorded(sandbox.ExitFile));
     }
 
     [Fact]
@@ -38,14 +37,11 @@ public sealed class ExitCodeTests
     {
         using var sandbox = new AttemptSandbox();
         Directory.CreateDirectory(Path.GetDirectoryName(sandbox.ExitFile)!);
-        File.WriteAllText(sandbox.ExitFile, "0\n");
-        File.WriteAllText(sandbox.ExitFile + ".pid", "1 1\n");
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(sandbox.ExitFile)!, "attempts.log"), "s job.1.exit 1 1\nx job.1.exit 1 0\n");
         var gate = Path.Combine(sandbox.Root, "gate");
 
         await using var job = await executor.StartAsync(sandbox.Launch($"while [ ! -e '{gate}' ]; do sleep 0.01; done; exit 4"), CancellationToken.None);
-        Assert.False(File.Exists(sandbox.ExitFile));
-        await Observe.UntilAsync(() => File.Exists(sandbox.ExitFile + ".pid"), "the attempt's own identity file");
-        Assert.Equal($"{job.Pid} {job.StartTime}", File.ReadAllText(sandbox.ExitFile + ".pid").Trim());
+        Assert.Equal(($"{job.Pid} {job.StartTime}", null), Observe.Recorded(sandbox.ExitFile));
 
         File.WriteAllText(gate, "");
         Assert.Equal(4, await job.WaitForExitAsync(CancellationToken.None));

@@ -31,7 +31,7 @@ public sealed class LauncherEdgeCaseTests : IDisposable
         Assert.Equal(0, await RunAsync(launch));
 
         Assert.Equal("here\n", File.ReadAllText(Path.Combine(_root, "rel", "out.log")));
-        Assert.Equal("0\n", File.ReadAllText(Path.Combine(_root, "rel", "job.exit")));
+        Assert.Equal("0", Observe.Recorded(Path.Combine(_root, "rel", "job.exit")).Exit);
         Assert.False(Directory.Exists(Path.Combine(workdir, "rel")));
     }
 
@@ -43,7 +43,7 @@ public sealed class LauncherEdgeCaseTests : IDisposable
         var launch = Launch("kill -KILL $PPID; exec sleep 0.2");
 
         Assert.Equal(137, await RunAsync(launch));
-        Assert.False(File.Exists(launch.ExitStatusPath));
+        Assert.Null(Observe.Recorded(launch.ExitStatusPath).Exit);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class LauncherEdgeCaseTests : IDisposable
         Assert.Equal(3, await RunAsync(next));
 
         Assert.Contains("again\n", File.ReadAllText(next.StdoutPath));
-        Assert.Equal("3\n", File.ReadAllText(next.ExitStatusPath));
+        Assert.Equal("3", Observe.Recorded(next.ExitStatusPath).Exit);
     }
 
     [Fact]
@@ -82,8 +82,8 @@ public sealed class LauncherEdgeCaseTests : IDisposable
             await executor.DisposeAsync();
         }
 
-        await Observe.UntilAsync(() => File.Exists(launch.ExitStatusPath), "the exit file", timeoutMs: 10_000);
-        Assert.Equal("7\n", File.ReadAllText(launch.ExitStatusPath));
+        await Observe.UntilAsync(() => Observe.Recorded(launch.ExitStatusPath).Exit is not null, "the recorded exit", timeoutMs: 10_000);
+        Assert.Equal("7", Observe.Recorded(launch.ExitStatusPath).Exit);
     }
 
     [Fact]

@@ -132,9 +132,9 @@ public sealed class ProcessSetupTests
     public async Task Signal_dispositions_and_mask_are_the_same_as_under_plain_bash_minus_c()
     {
         // The launcher catches signals and runs job control; none of that may leak into the job (an ignored SIGTERM
-        // would make every timeout wait for the grace period).
+        // would make every timeout wait for the grace period). Read by a child (grep): bash's own mask changes while it waits.
         using var sandbox = new AttemptSandbox();
-        const string command = "grep -E '^Sig(Ign|Blk)' /proc/$$/status; trap -p";
+        const string command = "grep -E '^Sig(Ign|Blk)' /proc/self/status; trap -p";
 
         await using var job = await executor.StartAsync(sandbox.Launch(command), CancellationToken.None);
         await job.WaitForExitAsync(CancellationToken.None);
@@ -177,6 +177,6 @@ public sealed class ProcessSetupTests
 
         Assert.Equal(0, await job.WaitForExitAsync(CancellationToken.None));
         Assert.Equal("made\n", sandbox.ReadStdout());
-        Assert.True(File.Exists(sandbox.ExitFile));
+        Assert.Equal("0", Observe.Recorded(sandbox.ExitFile).Exit);
     }
 }

@@ -46,7 +46,7 @@ public sealed class TerminationTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
         Assert.Empty(Observe.LiveMembersOfGroup(job.Pid));
         Assert.Equal(143, await job.WaitForExitAsync(CancellationToken.None));
-        Assert.Equal("143", File.ReadAllText(sandbox.ExitFile).Trim());
+        Assert.Equal("143", Observe.Recorded(sandbox.ExitFile).Exit);
     }
 
     [Fact]

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+
+namespace Spawn.Execution;
+
+/// <summary>
+/// What attempts leave behind so that it survives the agent: one append-only file per attempts directory,
+/// <c>attempts.log</c>, beside where each attempt's exit-status path points. An attempt is named by that path's file
+/// name (<c>{job}.{n}.exit</c>); its lines are <c>c NAME</c> (cleared by the agent before a start),
+/// <c>s NAME PID STARTTIME</c> (the launcher, first thing) and <c>x NAME PID EXITCODE</c> (the launcher, last thing).
+/// Only lines after the attempt's last <c>c</c> count.
+/// </summary>
+/// <remarks>
+/// One file appended to instead of two new files per attempt: on some disks a new file costs more than the rest of
+/// a short job's bookkeeping. Every line is one small O_APPEND write, so writers (this agent, its launcher, the
+/// launcher of an agent that died) never interleave within a line; a torn last line is ignored.
+/// </remarks>
+internal static class AttemptRecords
+{
+    public const string FileName = "attempts.log";
+
+    public static string RecordFile(string exitStatusPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(exitStatusPath))!, FileName);
+
+    public static string Name(string exitStatusPath) => Path.GetFileName(exitStatusPath);
+
+    /// <summary>Forgets what an earlier run of this attempt recorded, so it is not taken for this run's.</summary>
+    public static void Clear(string exitStatusPath) =>
+        File.AppendAllText(RecordFile(exitStatusPath), $"c {Name(exitStatusPath)}\n", Encoding.UTF8);
+
+    public static int? ReadExitCode(string exitStatusPath) => Read(exitStatusPath).ExitCode;
+
+    public static (int Pid, ulong StartTime)? ReadIdentity(string exitStatusPath) => Read(exitStatusPath).Identity;
+
+    private static ((int Pid, ulong StartTime)? Identity, int? ExitCode) Read(string exitStatusPath)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllText(RecordFile(exitStatusPath)).Split('\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, null);
+        }
+
+        var name = Name(exitStatusPath);
+        (int, ulong)? identity = null;
+        int? exitCode = null;
+
+        // The last element is what follows the last newline: empty, or a line still being written.
+        foreach (var line in lines.AsSpan(0, lines.Length - 1))
+        {
+            switch (line.Split(' '))
+            {
+                case ["c", var n] when n == name:
+                    (identity, exitCode) = (null, null);
+                    break;
+                case ["s", var n, var pid, var start] when n == name && int.TryParse(pid, CultureInfo.InvariantCulture, out var p)
+                    && ulong.TryParse(start, CultureInfo.InvariantCulture, out var s):
+                    identity = (p, s);
+                    break;
+                case ["x", var n, _, var code] when n == name && int.TryParse(code, CultureInfo.InvariantCulture, out var c):
+                    exitCode = c;
+                    break;
+            }
+        }
+
+        return (identity, exitCode);
+    }
+}
