@@ -133,7 +133,7 @@ public sealed class QueueRunner(
             var startedAt = clock.GetUtcNow();
             scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
 
-            // Not waited for on disk: the start was, and the launcher leaves the pid beside the exit file.
+            // Not waited for on disk: the start was, and the launcher has the pid in attempts.log too.
             await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {attempt}, pid {running.Pid})", cancellationToken, durable: false).ConfigureAwait(false);
             await SuperviseAsync(scheduler, jobId, running, startedAt, queueDeadline, cancellationToken).ConfigureAwait(false);
         }
@@ -202,20 +202,22 @@ public sealed class QueueRunner(
             { RetryAt: not null } => (RunEventKind.RetryScheduled, $"{jobId} failed: {job.ErrorMessage}"),
             _ => (RunEventKind.JobFailed, $"{jobId} failed: {job.ErrorMessage}"),
         };
-        // When the results' record follows at once, the exit rides to disk with it (group commit); the launcher has
-        // written the exit code down too.
-        var collecting = job.Status == JobStatus.Completed || job.RetryAt is null;
-        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, durable: !collecting).ConfigureAwait(false);
+        // Durable before the results go up (which may take long): a machine that dies during an upload must not
+        // run a finished job again.
+        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken).ConfigureAwait(false);
 
-        if (collecting)
+        if (job.Status == JobStatus.Completed || job.RetryAt is null)
         {
             // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
             var collected = await collector.CollectAsync(scheduler.Definition(jobId), job.Status == JobStatus.Completed,
                 settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken).ConfigureAwait(false);
             scheduler.Apply(new SchedulerEvent.ResultsCollected(jobId, collected.Uploaded, collected.Problem, clock.GetUtcNow()));
             var detail = collected.Problem is null ? "" : $" ({collected.Problem})";
+
+            // Rides to disk with the next save (the next start, or the end). A machine lost before that leaves
+            // results_uploaded false for results that did go up: a flag to re-check, never a job run twice.
             await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
-                $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken).ConfigureAwait(false);
+                $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken, durable: false).ConfigureAwait(false);
         }
     }
 
@@ -231,8 +233,7 @@ public sealed class QueueRunner(
             settings.StdoutLog(job.JobId), settings.StderrLog(job.JobId), settings.ExitStatusFile(job.JobId, attempt));
     }
 
-    // One snapshot per event, shared by the store and the observer: copying the job list is the part of an
-    // event whose cost grows with the queue.
+    // One snapshot per event, shared by the store and the observer.
     private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken, bool durable = true)
     {
         var state = scheduler.Snapshot();
