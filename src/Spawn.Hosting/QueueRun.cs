@@ -17,6 +17,14 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     /// <param name="queueIdGenerated">The file had no queue_id: an existing state file's id is taken, so the run resumes.</param>
     public async Task<int> ExecuteAsync(QueueDefinition queue, bool queueIdGenerated, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals)
     {
+        if (await MissingBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } missing)
+        {
+            // Caught before anything runs, like any other mistake in the file: a day of jobs whose results all fail
+            // to upload is worse than no run.
+            errors.WriteLine($"error: result_s3_bucket \"{missing}\" does not exist (nothing was run; create it, or fix the name)");
+            return 2;
+        }
+
         if (fresh && File.Exists(where.StateFile))
         {
             var backup = DurableStateStore.BackUp(where.StateFile, clock);
@@ -52,6 +60,16 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
             errors.WriteLine($"error: {e.Message}");
             return 2;
         }
+    }
+
+    private async Task<string?> MissingBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken)
+    {
+        if (CreateResultStore(queue, where) is not S3ResultStore s3)
+        {
+            return null;
+        }
+
+        return await s3.BucketIsMissingAsync(clock, cancellationToken).ConfigureAwait(false) ? queue.ResultS3Bucket : null;
     }
 
     private IResultStore CreateResultStore(QueueDefinition queue, RunLocations where) =>

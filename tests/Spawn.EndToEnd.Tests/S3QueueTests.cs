@@ -129,6 +129,23 @@ public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture
     }
 
     [Fact]
+    public async Task A_bucket_that_does_not_exist_is_refused_before_any_job_runs()
+    {
+        var queueId = S3Workspace.UniqueId("nobucket");
+        var queue = ws.WriteQueue($$"""
+            {"queue_id": "{{queueId}}", "result_s3_bucket": "no-such-bucket-{{queueId}}",
+             "jobs": [{"job_id": "only", "timeout": "1m", "command": "touch ran"}]}
+            """);
+
+        var run = await ws.SpawnAsync("queue", "run", queue, "--state-file", ws.StateFile, "--log-dir", ws.LogDir);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains($"result_s3_bucket \"no-such-bucket-{queueId}\" does not exist", run.Stderr);
+        Assert.False(File.Exists(Path.Combine(ws.Work, "ran")), "the job ran");
+        Assert.False(File.Exists(ws.StateFile), "a state file was written");
+    }
+
+    [Fact]
     public async Task Status_of_an_id_neither_here_nor_in_the_convention_bucket_says_where_it_looked()
     {
         await Buckets.EnsureAsync(s3, ConventionBucket);
