@@ -9,7 +9,7 @@ namespace Spawn.Cli;
 /// </summary>
 internal sealed class QueueStateLocator(TimeProvider clock)
 {
-    public async Task<(QueueState? State, string? Problem, LocalQueueRecord? Record)> FindAsync(string target, Commands.S3LocationFlags s3, CancellationToken cancellationToken)
+    public async Task<FoundQueue> FindAsync(string target, Commands.S3LocationFlags s3, CancellationToken cancellationToken)
     {
         if (File.Exists(target))
         {
@@ -24,19 +24,22 @@ internal sealed class QueueStateLocator(TimeProvider clock)
 
         var remote = await S3QueueStatus.TryReadAsync(target, s3, record, clock, cancellationToken).ConfigureAwait(false);
         return remote.State is not null
-            ? (remote.State, null, record)
-            : (null, $"no state for \"{target}\": not a state file, not a queue run on this machine ({LocalQueueRecord.StateRoot}){remote.Problem}", record);
+            ? new FoundQueue(remote.State, null, record, FromS3: true)
+            : new FoundQueue(null, $"no state for \"{target}\": not a state file, not a queue run on this machine ({LocalQueueRecord.StateRoot}){remote.Problem}", record, FromS3: false);
     }
 
-    private static (QueueState?, string?, LocalQueueRecord?) Read(string path, LocalQueueRecord? record)
+    private static FoundQueue Read(string path, LocalQueueRecord? record)
     {
         try
         {
-            return (StateFileReader.Read(path), null, record);
+            return new FoundQueue(StateFileReader.Read(path), null, record, FromS3: false);
         }
         catch (Spawn.Core.Ports.StateStoreException e)
         {
-            return (null, e.Message, record);
+            return new FoundQueue(null, e.Message, record, FromS3: false);
         }
     }
 }
+
+/// <summary>A queue's state (or why there is none), this machine's record of it, and whether the state came from S3.</summary>
+internal sealed record FoundQueue(QueueState? State, string? Problem, LocalQueueRecord? Record, bool FromS3);

@@ -107,7 +107,7 @@ public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture
     }
 
     [Fact]
-    public async Task Status_on_another_machine_finds_a_queue_in_its_own_bucket_and_prefix_through_the_flags()
+    public async Task Status_and_logs_on_another_machine_find_a_queue_in_its_own_bucket_and_prefix_through_the_flags()
     {
         var bucket = await s3.CreateBucketAsync();
         var queueId = S3Workspace.UniqueId("flags");
@@ -126,6 +126,11 @@ public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture
         Assert.True(told.ExitCode == 0, told.ToString());
         Assert.Matches(@"Status:\s+completed", told.Stdout);
         Assert.Matches(@"only\s+completed\s+1\s+0\s+yes", told.Stdout);
+
+        // Its log, too, comes from the result store: this machine never had the log file.
+        var log = await elsewhere.SpawnAsync("queue", "logs", queueId, "only", "--bucket", bucket, "--prefix", $"team/{queueId}");
+        Assert.True(log.ExitCode == 0, log.ToString());
+        Assert.Equal("done\n", log.Stdout);
     }
 
     [Fact]

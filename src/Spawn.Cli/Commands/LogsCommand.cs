@@ -4,8 +4,9 @@ using Spawn.Core.State;
 namespace Spawn.Cli.Commands;
 
 /// <summary>
-/// <c>spawn queue logs QUEUE_ID|STATE_FILE JOB_ID [--stderr] [--follow]</c>: prints a job's log (every attempt's
-/// output, in order), or follows it until the job has finished for good.
+/// <c>spawn queue logs QUEUE_ID|STATE_FILE JOB_ID [--stderr] [--follow] [--bucket B] [--prefix P] [--region R]</c>:
+/// prints a job's log (every attempt's output, in order), or follows it until the job has finished for good. For a
+/// queue that ran elsewhere, the log is read from the result store in S3 (there once the job has finished).
 /// </summary>
 internal static class LogsCommand
 {
@@ -18,11 +19,14 @@ internal static class LogsCommand
         var stderr = new Option<bool>("--stderr") { Description = "Show standard error instead of standard output" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the job ends" };
         var logDir = new Option<string?>("--log-dir") { Description = "Where the logs are, if not where the run put them" };
+        var s3 = new S3LocationOptions();
         var command = new Command("logs", "Print or follow a job's log") { target, jobId, stderr, follow, logDir };
+        s3.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var locator = new QueueStateLocator(clock);
-            var found = await locator.FindAsync(result.GetValue(target)!, S3LocationFlags.None, cancellationToken).ConfigureAwait(false);
+            var flags = s3.Read(result);
+            var found = await locator.FindAsync(result.GetValue(target)!, flags, cancellationToken).ConfigureAwait(false);
             if (found.State is not { } state)
             {
                 await Console.Error.WriteLineAsync($"error: {found.Problem}").ConfigureAwait(false);
@@ -36,8 +40,14 @@ internal static class LogsCommand
                 return 2;
             }
 
+            var stream = result.GetValue(stderr) ? "stderr" : "stdout";
             var directory = result.GetValue(logDir) ?? found.Record?.LogDir ?? DefaultLogDirectory(result.GetValue(target)!);
-            var path = Path.Combine(directory, $"{job}-{(result.GetValue(stderr) ? "stderr" : "stdout")}.log");
+            var path = Path.Combine(directory, $"{job}-{stream}.log");
+            if (!File.Exists(path) && found.FromS3 && result.GetValue(logDir) is null)
+            {
+                return await PrintFromS3Async(S3QueueLocation.Resolve(state.QueueId, flags, found.Record), state, job, stream, cancellationToken).ConfigureAwait(false);
+            }
+
             if (!result.GetValue(follow) && !File.Exists(path))
             {
                 await Console.Error.WriteLineAsync($"no log yet at {path} (job {job} is {state.Job(job).Status.ToString().ToLowerInvariant()})").ConfigureAwait(false);
@@ -55,6 +65,25 @@ internal static class LogsCommand
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> PrintFromS3Async(S3QueueLocation where, QueueState state, string job, string stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await S3QueueLog.TryCopyAsync(where, job, stream, Console.OpenStandardOutput(), cancellationToken).ConfigureAwait(false))
+            {
+                return 0;
+            }
+
+            await Console.Error.WriteLineAsync($"no log in {where.Url}/jobs/{job}/ yet (job {job} is {state.Job(job).Status.ToString().ToLowerInvariant()}; logs go up when a job finishes)").ConfigureAwait(false);
+            return 0;
+        }
+        catch (Spawn.Aws.S3ReadException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
 
     /// <summary>Copies the log to stdout; when <paramref name="stillGoing"/> is given, keeps polling for more until it says no.</summary>
