@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Spawn.Core.Ports;
@@ -59,31 +58,6 @@ public sealed class S3ResultStore : IResultStore
                 new PutObjectRequest { BucketName = bucket, Key = objectKey, InputStream = new MemoryStream(bytes, writable: false), UseChunkEncoding = false },
                 ct),
             cancellationToken);
-    }
-
-    /// <summary>
-    /// True only when S3 says the bucket does not exist (404). Anything else (no permission to ask, no network yet)
-    /// is not a reason to refuse a queue: its uploads will retry and report.
-    /// </summary>
-    public async Task<bool> BucketIsMissingAsync(TimeProvider clock, CancellationToken cancellationToken)
-    {
-        // Short: a network that is slow to come up must not hold the queue back; the uploads retry later anyway.
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10), clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, patience.Token);
-        try
-        {
-            await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = 1 }, linked.Token).ConfigureAwait(false);
-            return false;
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
-        {
-            return true;
-        }
-        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
-            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return false;
-        }
     }
 
     private Task UploadInPartsAsync(string objectKey, string localPath, CancellationToken cancellationToken) =>

@@ -27,11 +27,8 @@ internal static class AttemptRecords
     public static void Clear(string exitStatusPath) =>
         File.AppendAllText(RecordFile(exitStatusPath), $"c {Name(exitStatusPath)}\n", Encoding.UTF8);
 
-    public static int? ReadExitCode(string exitStatusPath) => Read(exitStatusPath).ExitCode;
-
-    public static (int Pid, ulong StartTime)? ReadIdentity(string exitStatusPath) => Read(exitStatusPath).Identity;
-
-    private static ((int Pid, ulong StartTime)? Identity, int? ExitCode) Read(string exitStatusPath)
+    /// <summary>The attempt's pid and start time, and its exit code, as far as they are recorded (nulls otherwise).</summary>
+    public static AttemptRecord Read(string exitStatusPath)
     {
         string[] lines;
         try
@@ -40,7 +37,7 @@ internal static class AttemptRecords
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return (null, null);
+            return new AttemptRecord(null, null);
         }
 
         var name = Name(exitStatusPath);
@@ -65,6 +62,8 @@ internal static class AttemptRecords
             }
         }
 
-        return (identity, exitCode);
+        return new AttemptRecord(identity, exitCode);
     }
 }
+
+internal sealed record AttemptRecord((int Pid, ulong StartTime)? Identity, int? ExitCode);

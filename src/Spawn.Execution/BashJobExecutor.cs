@@ -34,7 +34,7 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
         }
         catch (IOException)
         {
-            if (AttemptRecords.ReadIdentity(launch.ExitStatusPath) is { } started)
+            if (AttemptRecords.Read(launch.ExitStatusPath).Identity is { } started)
             {
                 // The launcher died after starting the attempt: it runs on, and is watched like an adopted one.
                 return new RunningJob(started.Pid, started.StartTime, launch.ExitStatusPath, reportedExit: null, clock);
@@ -50,14 +50,15 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
     public Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (pid == 0 && AttemptRecords.ReadIdentity(launch.ExitStatusPath) is { } recorded)
+        if (pid == 0 && AttemptRecords.Read(launch.ExitStatusPath).Identity is { } recorded)
         {
             (pid, startTime) = recorded;
         }
 
+        // The exit is read only once the process is seen gone: the launcher records it after the end, not before.
         AdoptionResult found = pid != 0 && ProcStat.IsRunning(pid, startTime)
             ? new AdoptionResult.StillRunning(new RunningJob(pid, startTime, launch.ExitStatusPath, reportedExit: null, clock))
-            : AttemptRecords.ReadExitCode(launch.ExitStatusPath) is { } code
+            : AttemptRecords.Read(launch.ExitStatusPath).ExitCode is { } code
                 ? new AdoptionResult.FinishedWhileAway(code)
                 : new AdoptionResult.Lost();
         return Task.FromResult(found);

@@ -39,7 +39,7 @@ internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath
         // The launcher records every ending it lives through; only its own death leaves no record. An attempt that
         // vanished without one reports 137 (SIGKILL): it was most likely killed with the launcher, which the retry
         // policy can judge, rather than an exception nobody can act on.
-        return AttemptRecords.ReadExitCode(exitStatusPath) ?? SigKillExitCode;
+        return AttemptRecords.Read(exitStatusPath).ExitCode ?? SigKillExitCode;
     }
 
     public async Task TerminateAsync(TimeSpan grace, CancellationToken cancellationToken)

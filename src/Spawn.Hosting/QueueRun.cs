@@ -62,15 +62,10 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
         }
     }
 
-    private async Task<string?> MissingBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken)
-    {
-        if (CreateResultStore(queue, where) is not S3ResultStore s3)
-        {
-            return null;
-        }
-
-        return await s3.BucketIsMissingAsync(clock, cancellationToken).ConfigureAwait(false) ? queue.ResultS3Bucket : null;
-    }
+    private async Task<string?> MissingBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken) =>
+        where.ResultsDirectory is null && queue.ResultS3Bucket is { } bucket && await S3BucketCheck.IsMissingAsync(bucket, clock, cancellationToken).ConfigureAwait(false)
+            ? bucket
+            : null;
 
     private IResultStore CreateResultStore(QueueDefinition queue, RunLocations where) =>
         where.ResultsDirectory is null && queue.ResultS3Bucket is { } bucket
