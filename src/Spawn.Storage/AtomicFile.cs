@@ -4,19 +4,19 @@ namespace Spawn.Storage;
 internal static class AtomicFile
 {
     /// <summary>Temp file in the same directory, (fsync), rename over the target, (fsync of the directory).</summary>
-    public static void Write(string path, ReadOnlySpan<byte> content, bool durable)
+    public static void Write(string path, byte[] content, bool durable) => Write(path, file => file.Write(content), durable);
+
+    /// <summary>Like <see cref="Write(string, byte[], bool)"/>, with the content written by <paramref name="write"/>.</summary>
+    public static void Write(string path, Action<Stream> write, bool durable)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = $"{path}.tmp-{Environment.ProcessId}";
         try
         {
-            using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                RandomAccess.Write(file, content, fileOffset: 0);
-                if (durable)
-                {
-                    RandomAccess.FlushToDisk(file);
-                }
+                write(file);
+                file.Flush(flushToDisk: durable);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -35,7 +35,7 @@ internal static class AtomicFile
     public static Task WriteAsync(string path, ReadOnlyMemory<byte> content, bool durable, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Write(path, content.Span, durable);
+        Write(path, file => file.Write(content.Span), durable);
         return Task.CompletedTask;
     }
 }

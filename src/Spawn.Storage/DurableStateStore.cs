@@ -123,7 +123,7 @@ public sealed class DurableStateStore(string path) : IStateStore
             }
         }
 
-        var line = StateJournal.DeltaLine(changed, StateRecords.Document(records.Header, records.Jobs));
+        var line = StateJournal.DeltaLine(changed, records);
         if (session.JournalLength + line.Length > session.JournalLimit || !File.Exists(_journalPath) || !File.Exists(path))
         {
             return false;
@@ -197,13 +197,17 @@ public sealed class DurableStateStore(string path) : IStateStore
         {
             // The old journal must not be replayed over the new file: first it is made to end with the whole
             // new state (so a crash before the rename below still loads it), then replaced by an empty one.
-            AtomicFile.Write(_journalPath, [.. NewJournal(), .. StateJournal.FullLine(StateRecords.Document(records.Header, records.Jobs))], durable: true);
+            AtomicFile.Write(_journalPath, journal =>
+            {
+                journal.Write(NewJournal());
+                StateJournal.WriteFullLine(journal, records);
+            }, durable: true);
         }
 
         if (!keepJournal)
         {
             // Nothing will be changed in place any more: the ended queue's file gets the guide's indented look.
-            AtomicFile.Write(path, QueueStateJson.Serialize(state), durable: true);
+            AtomicFile.Write(path, file => QueueStateJson.Serialize(file, state), durable: true);
             if (File.Exists(_journalPath))
             {
                 File.Delete(_journalPath);
@@ -214,11 +218,11 @@ public sealed class DurableStateStore(string path) : IStateStore
             return;
         }
 
-        var (layout, content) = SlottedLayout.Build(records, _jobSlotFloor);
-        AtomicFile.Write(path, content, durable: true);
+        var layout = SlottedLayout.Build(records, _jobSlotFloor);
+        AtomicFile.Write(path, file => layout.Write(file, records), durable: true);
         var journal = NewJournal();
         AtomicFile.Write(_journalPath, journal, durable: true);
-        _session = new InPlaceSession(state, layout, journal.Length, Math.Max(MinimumJournalLimit, 2L * content.Length));
+        _session = new InPlaceSession(state, layout, journal.Length, Math.Max(MinimumJournalLimit, 2L * layout.Length));
     }
 
     private static byte[] NewJournal() => StateJournal.GenerationLine(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));

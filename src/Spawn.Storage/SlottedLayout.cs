@@ -39,8 +39,11 @@ internal sealed class SlottedLayout
 
     public int JobCount => _jobOffsets.Length;
 
+    /// <summary>The file's length in bytes.</summary>
+    public long Length => (_jobOffsets.Length == 0 ? _headerWidth + JobsOpening.Length : _jobOffsets[^1] + _jobWidths[^1]) + Closing.Length;
+
     /// <summary>Lays the records out with room to grow: half their length again, and at least <paramref name="jobSlotFloor"/> per job.</summary>
-    public static (SlottedLayout Layout, byte[] Content) Build(StateRecords records, int jobSlotFloor)
+    public static SlottedLayout Build(StateRecords records, int jobSlotFloor)
     {
         var headerWidth = Math.Max(HeaderFloor, Roomy(records.Header.Length));
         var widths = records.Jobs.Select(job => Math.Max(jobSlotFloor, Roomy(job.Length))).ToArray();
@@ -52,19 +55,22 @@ internal sealed class SlottedLayout
             position += widths[i];
         }
 
-        var layout = new SlottedLayout(headerWidth, offsets, widths);
-        var content = new byte[position + Closing.Length];
-        layout.TryHeaderSlot(records.Header, out var header);
-        header.CopyTo(content, 0);
-        JobsOpening.CopyTo(content.AsSpan(headerWidth));
-        for (var i = 0; i < widths.Length; i++)
+        return new SlottedLayout(headerWidth, offsets, widths);
+    }
+
+    /// <summary>Writes the file's content, slot by slot, for the records this layout was built from.</summary>
+    public void Write(Stream output, StateRecords records)
+    {
+        TryHeaderSlot(records.Header, out var header);
+        output.Write(header);
+        output.Write(JobsOpening);
+        for (var i = 0; i < records.Jobs.Length; i++)
         {
-            layout.TryJobSlot(i, records.Jobs[i], out var slot);
-            slot.CopyTo(content, offsets[i]);
+            TryJobSlot(i, records.Jobs[i], out var slot);
+            output.Write(slot);
         }
 
-        Closing.CopyTo(content.AsSpan((int)position));
-        return (layout, content);
+        output.Write(Closing);
     }
 
     /// <summary>The header slot's bytes (the header object without its closing brace, then a comma), if it fits.</summary>

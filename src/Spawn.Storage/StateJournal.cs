@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Spawn.Core.State;
@@ -22,10 +21,15 @@ internal static class StateJournal
 
     public static byte[] GenerationLine(string generation) => Encoding.ASCII.GetBytes($"G {generation}\n");
 
-    public static byte[] DeltaLine(IEnumerable<int> indices, byte[] document) =>
-        Line('D', string.Join(',', indices.Select(i => i.ToString(CultureInfo.InvariantCulture))), document);
+    /// <summary>The header and the jobs at <paramref name="indices"/>, whose records are <paramref name="records"/>' jobs.</summary>
+    public static byte[] DeltaLine(IEnumerable<int> indices, StateRecords records)
+    {
+        using var line = new MemoryStream();
+        WriteLine(line, 'D', string.Join(',', indices.Select(i => i.ToString(CultureInfo.InvariantCulture))), records);
+        return line.ToArray();
+    }
 
-    public static byte[] FullLine(byte[] document) => Line('F', "-", document);
+    public static void WriteFullLine(Stream output, StateRecords records) => WriteLine(output, 'F', "-", records);
 
     /// <summary>The generation named on the first line, or null when there is no complete first line.</summary>
     public static string? GenerationOf(ReadOnlySpan<byte> journal)
@@ -70,17 +74,17 @@ internal static class StateJournal
         return new JournalContents(generation, entries);
     }
 
-    private static byte[] Line(char kind, string indices, byte[] document)
+    /// <summary>Two passes over the records, one for the hash at the front and one to write them, instead of one copy.</summary>
+    private static void WriteLine(Stream output, char kind, string indices, StateRecords records)
     {
-        var body = new ArrayBufferWriter<byte>();
-        body.Write(Encoding.ASCII.GetBytes(indices + " "));
-        body.Write(document);
-        var prefix = Encoding.ASCII.GetBytes($"{kind} {Hash(body.WrittenSpan):x16} ");
-        var line = new byte[prefix.Length + body.WrittenCount + 1];
-        prefix.CopyTo(line, 0);
-        body.WrittenSpan.CopyTo(line.AsSpan(prefix.Length));
-        line[^1] = (byte)'\n';
-        return line;
+        var indicesPart = Encoding.ASCII.GetBytes(indices + " ");
+        var hash = new Fnv1a();
+        hash.Add(indicesPart);
+        records.WriteDocument(hash.Add);
+        output.Write(Encoding.ASCII.GetBytes($"{kind} {hash.Value:x16} "));
+        output.Write(indicesPart);
+        records.WriteDocument(output.Write);
+        output.WriteByte((byte)'\n');
     }
 
     private static bool TryDecode(ReadOnlySpan<byte> line, out JournalEntry entry, out string problem)
@@ -93,7 +97,7 @@ internal static class StateJournal
         }
 
         var body = line[19..];
-        if (!ulong.TryParse(line[2..18], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash) || hash != Hash(body))
+        if (!ulong.TryParse(line[2..18], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash) || hash != Fnv1a.Of(body))
         {
             problem = "its checksum does not match";
             return false;
@@ -126,17 +130,29 @@ internal static class StateJournal
         text.IsEmpty
             ? []
             : Encoding.ASCII.GetString(text).Split(',').Select(i => int.Parse(i, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+}
 
-    /// <summary>FNV-1a, 64 bits: enough to tell a torn or damaged line from a whole one.</summary>
-    private static ulong Hash(ReadOnlySpan<byte> bytes)
+/// <summary>FNV-1a, 64 bits, fed piece by piece: enough to tell a torn or damaged journal line from a whole one.</summary>
+internal sealed class Fnv1a
+{
+    public ulong Value { get; private set; } = 14695981039346656037UL;
+
+    public static ulong Of(ReadOnlySpan<byte> bytes)
     {
-        var hash = 14695981039346656037UL;
+        var hash = new Fnv1a();
+        hash.Add(bytes);
+        return hash.Value;
+    }
+
+    public void Add(ReadOnlySpan<byte> bytes)
+    {
+        var hash = Value;
         foreach (var b in bytes)
         {
             hash = (hash ^ b) * 1099511628211UL;
         }
 
-        return hash;
+        Value = hash;
     }
 }
 

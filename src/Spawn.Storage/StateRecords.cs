@@ -16,7 +16,7 @@ internal sealed record StateRecords(byte[] Header, byte[][] Jobs)
 
     public static StateRecords Of(QueueState state)
     {
-        using var document = JsonDocument.Parse(QueueStateJson.Serialize(state));
+        using var document = JsonDocument.Parse(QueueStateJson.Serialize(state with { Jobs = [] }));
         var header = Compact(writer =>
         {
             writer.WriteStartObject();
@@ -27,32 +27,42 @@ internal sealed record StateRecords(byte[] Header, byte[][] Jobs)
 
             writer.WriteEndObject();
         });
-        var jobs = document.RootElement.GetProperty(JobsProperty).EnumerateArray()
-            .Select(job => Compact(job.WriteTo))
-            .ToArray();
+
+        // One buffer and one writer for every job: a rewrite of a large queue allocates little besides the records.
+        var output = new ArrayBufferWriter<byte>();
+        using var jobWriter = new Utf8JsonWriter(output);
+        var jobs = new byte[state.Jobs.Count][];
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            output.ResetWrittenCount();
+            jobWriter.Reset(output);
+            QueueStateJson.WriteJob(jobWriter, state.Jobs[i]);
+            jobWriter.Flush();
+            jobs[i] = output.WrittenSpan.ToArray();
+        }
+
         return new StateRecords(header, jobs);
     }
 
-    /// <summary>A whole state-file document holding the header and the given job records, on one line.</summary>
-    public static byte[] Document(byte[] header, IEnumerable<byte[]> jobs)
+    /// <summary>
+    /// The whole state-file document holding the header and the job records, on one line, handed to
+    /// <paramref name="write"/> piece by piece so that a large queue's document is never copied into one buffer.
+    /// </summary>
+    public void WriteDocument(Action<ReadOnlySpan<byte>> write)
     {
-        var output = new ArrayBufferWriter<byte>();
-        output.Write(header.AsSpan(0, header.Length - 1)); // without the closing brace
-        output.Write(",\"jobs\":["u8);
-        var first = true;
-        foreach (var job in jobs)
+        write(Header.AsSpan(0, Header.Length - 1)); // without the closing brace
+        write(",\"jobs\":["u8);
+        for (var i = 0; i < Jobs.Length; i++)
         {
-            if (!first)
+            if (i > 0)
             {
-                output.Write(","u8);
+                write(","u8);
             }
 
-            output.Write(job);
-            first = false;
+            write(Jobs[i]);
         }
 
-        output.Write("]}"u8);
-        return output.WrittenSpan.ToArray();
+        write("]}"u8);
     }
 
     /// <summary>Reads one job record back through the format's serializer, inside a minimal document.</summary>

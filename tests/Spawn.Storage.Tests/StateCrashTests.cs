@@ -68,8 +68,8 @@ public sealed class StateCrashTests : IDisposable
         jobs[3] = jobs[3] with { Status = JobStatus.Failed, ErrorMessage = new string('e', 2000) }; // too long for its slot
         var next = old.State with { Jobs = jobs, UpdatedAt = old.State.UpdatedAt.AddSeconds(1) };
         var records = StateRecords.Of(next);
-        var (_, newFile) = SlottedLayout.Build(records, SlottedLayout.DefaultJobSlot);
-        byte[] fullJournal = [.. StateJournal.GenerationLine("after"), .. StateJournal.FullLine(StateRecords.Document(records.Header, records.Jobs))];
+        var newFile = FileOf(records);
+        byte[] fullJournal = [.. StateJournal.GenerationLine("after"), .. Written(journal => StateJournal.WriteFullLine(journal, records))];
 
         // 1. the journal is being replaced (by rename, so it is the old one or the new one)
         States.AssertSame(old.State, LoadFrom(OlderFile(saves, saves.Count - 1), old.Journal));
@@ -104,7 +104,7 @@ public sealed class StateCrashTests : IDisposable
     {
         var saves = await SaveEvents();
         var other = States.Queue(8) with { Jobs = States.Queue(8).Jobs.Select(j => j with { JobId = "other-" + j.JobId }).ToArray() };
-        var (_, otherFile) = SlottedLayout.Build(StateRecords.Of(other), SlottedLayout.DefaultJobSlot);
+        var otherFile = FileOf(StateRecords.Of(other));
 
         var error = Assert.Throws<StateStoreException>(() => LoadFrom(otherFile, saves[^1].Journal));
 
@@ -149,6 +149,17 @@ public sealed class StateCrashTests : IDisposable
     {
         var at = _random.Next(0, after.Length);
         return [.. after[..at], .. before[at..]];
+    }
+
+    /// <summary>The state file a rewrite lays out for <paramref name="records"/>.</summary>
+    private static byte[] FileOf(StateRecords records) =>
+        Written(file => SlottedLayout.Build(records, SlottedLayout.DefaultJobSlot).Write(file, records));
+
+    private static byte[] Written(Action<Stream> write)
+    {
+        using var output = new MemoryStream();
+        write(output);
+        return output.ToArray();
     }
 
     private IEnumerable<int> Cuts(int length) =>

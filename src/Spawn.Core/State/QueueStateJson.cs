@@ -11,6 +11,15 @@ public static class QueueStateJson
     public static byte[] Serialize(QueueState state) =>
         JsonSerializer.SerializeToUtf8Bytes(ToDto(state), StateFileJsonContext.Default.StateFileDto);
 
+    /// <summary>Like <see cref="Serialize(QueueState)"/>, straight into a stream the caller owns: a large queue's state
+    /// never has to be held whole in memory.</summary>
+    public static void Serialize(Stream utf8, QueueState state) =>
+        JsonSerializer.Serialize(utf8, ToDto(state), StateFileJsonContext.Default.StateFileDto);
+
+    /// <summary>One job's object as the state file's <c>jobs</c> array holds it, laid out as <paramref name="writer"/> is set to.</summary>
+    public static void WriteJob(Utf8JsonWriter writer, JobState job) =>
+        JsonSerializer.Serialize(writer, ToDto(job), StateFileJsonContext.Default.JobStateDto);
+
     /// <summary>Parses a state file; throws <see cref="FormatException"/> with a reason when it is not one.</summary>
     public static QueueState Deserialize(ReadOnlySpan<byte> utf8)
     {
@@ -42,21 +51,23 @@ public static class QueueStateJson
         UpdatedAt = FormatTime(s.UpdatedAt),
         Status = Word(s.Status),
         ErrorMessage = s.ErrorMessage,
-        Jobs = s.Jobs.Select(j => new JobStateDto
-        {
-            JobId = j.JobId,
-            Status = Word(j.Status),
-            StartedAt = Time(j.StartedAt),
-            CompletedAt = Time(j.CompletedAt),
-            ExitCode = j.ExitCode,
-            Attempt = j.Attempt,
-            Pid = j.Pid,
-            PidStartTime = j.PidStartTime,
-            ResultsUploaded = j.ResultsUploaded,
-            ErrorMessage = j.ErrorMessage,
-            Interruptions = j.Interruptions == 0 ? null : j.Interruptions,
-            RetryAt = Time(j.RetryAt),
-        }).ToList(),
+        Jobs = s.Jobs.Select(ToDto).ToList(),
+    };
+
+    private static JobStateDto ToDto(JobState j) => new()
+    {
+        JobId = j.JobId,
+        Status = Word(j.Status),
+        StartedAt = Time(j.StartedAt),
+        CompletedAt = Time(j.CompletedAt),
+        ExitCode = j.ExitCode,
+        Attempt = j.Attempt,
+        Pid = j.Pid,
+        PidStartTime = j.PidStartTime,
+        ResultsUploaded = j.ResultsUploaded,
+        ErrorMessage = j.ErrorMessage,
+        Interruptions = j.Interruptions == 0 ? null : j.Interruptions,
+        RetryAt = Time(j.RetryAt),
     };
 
     private static QueueState FromDto(StateFileDto d) => new(
