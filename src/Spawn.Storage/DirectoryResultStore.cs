@@ -12,6 +12,8 @@ public sealed class DirectoryResultStore(string rootDirectory, string prefix) : 
 
     public string Location => _base;
 
+    public bool StoresLogsQuickly => true;
+
     /// <summary>A plain copy (copy_file_range in the kernel): local disk is fast, and a thread hop per file is not.</summary>
     public Task PutFileAsync(string key, string localPath, CancellationToken cancellationToken) =>
         PutAsync(key, temp => File.Copy(localPath, temp), cancellationToken);

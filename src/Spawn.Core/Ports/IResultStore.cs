@@ -17,5 +17,11 @@ public interface IResultStore
     /// </summary>
     Task PutLogAsync(string key, string logPath, CancellationToken cancellationToken) => PutFileAsync(key, logPath, cancellationToken);
 
+    /// <summary>
+    /// True when storing a job's logs takes no longer than a local file operation (the directory store links them).
+    /// The runner then lets the job's exit ride to disk with the record of its collection: one disk flush instead of two.
+    /// </summary>
+    bool StoresLogsQuickly => false;
+
     Task PutBytesAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 }

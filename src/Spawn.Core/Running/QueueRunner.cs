@@ -113,9 +113,11 @@ public sealed class QueueRunner(
 
     private async Task RunAttemptAsync(QueueScheduler scheduler, string jobId, int attempt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
     {
-        // Saved before the spawn: an agent that dies in between finds the attempt and looks for its process.
+        // Written before the spawn, so an agent that dies in between finds the attempt and looks for its process. It
+        // reaches the disk with the pid's save below, which runs while the command starts: a machine lost before
+        // that also took the attempt with it, and an attempt cut short by the machine's death is run again anyway.
         scheduler.Apply(new SchedulerEvent.Started(jobId, attempt, clock.GetUtcNow()));
-        await store.SaveAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
+        await store.RecordAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
 
         IRunningJob running;
         try
@@ -133,8 +135,7 @@ public sealed class QueueRunner(
             var startedAt = clock.GetUtcNow();
             scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
 
-            // Not waited for on disk: the start was, and the launcher has the pid in attempts.log too.
-            await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {attempt}, pid {running.Pid})", cancellationToken, durable: false).ConfigureAwait(false);
+            await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {attempt}, pid {running.Pid})", cancellationToken).ConfigureAwait(false);
             await SuperviseAsync(scheduler, jobId, running, startedAt, queueDeadline, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -202,23 +203,29 @@ public sealed class QueueRunner(
             { RetryAt: not null } => (RunEventKind.RetryScheduled, $"{jobId} failed: {job.ErrorMessage}"),
             _ => (RunEventKind.JobFailed, $"{jobId} failed: {job.ErrorMessage}"),
         };
-        // Durable before the results go up (which may take long): a machine that dies during an upload must not
-        // run a finished job again.
-        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken).ConfigureAwait(false);
+        var definition = scheduler.Definition(jobId);
+        var collect = job.Status == JobStatus.Completed || job.RetryAt is null;
 
-        if (job.Status == JobStatus.Completed || job.RetryAt is null)
+        // Durable before the results go up, which may take long: a machine that dies during an upload must not run a
+        // finished job again. Only logs into a local directory are no longer than the flush itself: the exit then
+        // rides to disk with the collection's record, one flush for both.
+        var collectsQuickly = collect && results.StoresLogsQuickly && (job.Status != JobStatus.Completed || definition.ResultPaths.Count == 0);
+        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, durable: !collectsQuickly).ConfigureAwait(false);
+        if (!collect)
         {
-            // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
-            var collected = await collector.CollectAsync(scheduler.Definition(jobId), job.Status == JobStatus.Completed,
-                settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken).ConfigureAwait(false);
-            scheduler.Apply(new SchedulerEvent.ResultsCollected(jobId, collected.Uploaded, collected.Problem, clock.GetUtcNow()));
-            var detail = collected.Problem is null ? "" : $" ({collected.Problem})";
-
-            // Rides to disk with the next save (the next start, or the end). A machine lost before that leaves
-            // results_uploaded false for results that did go up: a flag to re-check, never a job run twice.
-            await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
-                $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken, durable: false).ConfigureAwait(false);
+            return;
         }
+
+        // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
+        var collected = await collector.CollectAsync(definition, job.Status == JobStatus.Completed,
+            settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken).ConfigureAwait(false);
+        scheduler.Apply(new SchedulerEvent.ResultsCollected(jobId, collected.Uploaded, collected.Problem, clock.GetUtcNow()));
+        var detail = collected.Problem is null ? "" : $" ({collected.Problem})";
+
+        // After a slow collection this rides to disk with the next save (the next pid, or the end). A machine lost
+        // before that leaves results_uploaded false for results that did go up: a flag to re-check, never a job run twice.
+        await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
+            $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken, durable: collectsQuickly).ConfigureAwait(false);
     }
 
     private JobLaunch LaunchFor(JobDefinition job, int attempt)

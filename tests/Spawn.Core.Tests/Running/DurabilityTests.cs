@@ -7,28 +7,48 @@ namespace Spawn.Core.Tests.Running;
 
 /// <summary>
 /// Which events must be on disk before the runner goes on (a save) and which may ride with the next one (a record):
-/// a job is saved running before it is spawned and saved finished before its results go up, so no crash of the agent
-/// or the machine makes a finished job run again.
+/// a job is saved running, with its pid, while its command starts, and saved finished before anything slow happens
+/// to its results, so no crash of the agent or the machine makes a finished job run again.
 /// </summary>
 public sealed class DurabilityTests
 {
     [Fact]
-    public async Task Start_and_exit_are_saved_before_the_runner_goes_on_pid_and_results_are_recorded()
+    public async Task Pid_and_exit_are_saved_before_the_runner_goes_on_when_results_go_to_a_slow_store()
     {
         var store = new RecordingStore();
-        var runner = new QueueRunner(Queues.Of(Queues.Job("a"), Queues.Job("b", "a")), new RunnerSettings("logs", "attempts", "."),
-            new InstantExecutor(), store, new Collector(store), new NoResults(), new NoObserver(), TimeProvider.System, () => 0.5);
 
-        var outcome = await runner.RunAsync(CancellationToken.None);
+        await Run(store, new NoResults(quick: false), Queues.Job("a"), Queues.Job("b", "a"));
 
-        Assert.Equal(0, outcome.ExitCode);
         Assert.Equal(
             [
-                "save a running (no pid)", "record a running (pid)", "save a completed", "collect a", "record a results",
-                "save b running (no pid)", "record b running (pid)", "save b completed", "collect b", "record b results",
+                "record a running (no pid)", "save a running (pid)", "save a completed", "collect a", "record a results",
+                "record b running (no pid)", "save b running (pid)", "save b completed", "collect b", "record b results",
             ],
             store.Log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal)));
         Assert.StartsWith("save queue", store.Log[^1]); // the ending is saved whole
+    }
+
+    [Fact]
+    public async Task Into_a_local_directory_the_exit_rides_with_the_save_of_the_logs_unless_result_files_are_copied()
+    {
+        var store = new RecordingStore();
+
+        await Run(store, new NoResults(quick: true), Queues.Job("a"), Queues.Job("b", "a") with { ResultPaths = ["out/*"] });
+
+        Assert.Equal(
+            [
+                "record a running (no pid)", "save a running (pid)", "record a completed", "collect a", "save a results",
+                "record b running (no pid)", "save b running (pid)", "save b completed", "collect b", "record b results",
+            ],
+            store.Log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal)));
+    }
+
+    private static async Task Run(RecordingStore store, IResultStore results, params Model.JobDefinition[] jobs)
+    {
+        var runner = new QueueRunner(Queues.Of(jobs), new RunnerSettings("logs", "attempts", "."),
+            new InstantExecutor(), store, new Collector(store), results, new NoObserver(), TimeProvider.System, () => 0.5);
+        var outcome = await runner.RunAsync(CancellationToken.None);
+        Assert.Equal(0, outcome.ExitCode);
     }
 
     private sealed class RecordingStore : IStateStore
@@ -90,9 +110,11 @@ public sealed class DurabilityTests
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private sealed class NoResults : IResultStore
+    private sealed class NoResults(bool quick) : IResultStore
     {
         public string Location => "nowhere";
+
+        public bool StoresLogsQuickly => quick;
 
         public Task PutFileAsync(string key, string localPath, CancellationToken cancellationToken) => Task.CompletedTask;
 
