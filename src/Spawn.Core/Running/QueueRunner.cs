@@ -207,8 +207,10 @@ public sealed class QueueRunner(
         var collect = job.Status == JobStatus.Completed || job.RetryAt is null;
 
         // Durable before the results go up, which may take long: a machine that dies during an upload must not run a
-        // finished job again. Only logs into a local directory are no longer than the flush itself: the exit then
-        // rides to disk with the collection's record, one flush for both.
+        // finished job again. Logs linked into a local directory take less time than the flush itself, so then the
+        // exit, and the collection's record below, ride to disk with the next save: the next attempt's pid (flushed
+        // while that command starts, not before), or the end. A machine lost in that moment, about as long as
+        // the flush would have taken, runs the job again.
         var collectsQuickly = collect && results.StoresLogsQuickly && (job.Status != JobStatus.Completed || definition.ResultPaths.Count == 0);
         await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, durable: !collectsQuickly).ConfigureAwait(false);
         if (!collect)
@@ -222,10 +224,10 @@ public sealed class QueueRunner(
         scheduler.Apply(new SchedulerEvent.ResultsCollected(jobId, collected.Uploaded, collected.Problem, clock.GetUtcNow()));
         var detail = collected.Problem is null ? "" : $" ({collected.Problem})";
 
-        // After a slow collection this rides to disk with the next save (the next pid, or the end). A machine lost
-        // before that leaves results_uploaded false for results that did go up: a flag to re-check, never a job run twice.
+        // Rides to disk with the next save. After an upload, a machine lost before that leaves results_uploaded false
+        // for results that did go up: a flag to re-check, never a job run twice.
         await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
-            $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken, durable: collectsQuickly).ConfigureAwait(false);
+            $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken, durable: false).ConfigureAwait(false);
     }
 
     private JobLaunch LaunchFor(JobDefinition job, int attempt)

@@ -29,7 +29,7 @@ public sealed class DurabilityTests
     }
 
     [Fact]
-    public async Task Into_a_local_directory_the_exit_rides_with_the_save_of_the_logs_unless_result_files_are_copied()
+    public async Task Into_a_local_directory_the_exit_rides_with_the_next_pid_save_unless_result_files_are_copied()
     {
         var store = new RecordingStore();
 
@@ -37,7 +37,7 @@ public sealed class DurabilityTests
 
         Assert.Equal(
             [
-                "record a running (no pid)", "save a running (pid)", "record a completed", "collect a", "save a results",
+                "record a running (no pid)", "save a running (pid)", "record a completed", "collect a", "record a results",
                 "record b running (no pid)", "save b running (pid)", "save b completed", "collect b", "record b results",
             ],
             store.Log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal)));
