@@ -170,6 +170,10 @@ internal sealed class JobLauncher : IAsyncDisposable
             case ["x", var pid, var code] when _exits.TryRemove(Number(pid), out var exited):
                 exited.TrySetResult(Number(code));
                 break;
+            case ["x", var pid, var code]:
+                // Killed from outside before it could report its start: it started, and has already ended.
+                Volatile.Read(ref _pendingStart)?.TrySetResult(new LaunchedAttempt(Number(pid), 0, Task.FromResult(Number(code))));
+                break;
         }
     }
 
