@@ -19,7 +19,7 @@ public interface IResultStore
 
     /// <summary>
     /// True when storing a job's logs takes no longer than a local file operation (the directory store links them).
-    /// The runner then lets the job's exit ride to disk with the record of its collection: one disk flush instead of two.
+    /// The runner then lets the job's exit ride to disk with the next save instead of flushing it before the collection.
     /// </summary>
     bool StoresLogsQuickly => false;
 

@@ -8,7 +8,8 @@ namespace Spawn.Core.Running;
 
 /// <summary>
 /// Runs a queue to its end: the one owner of the scheduler and the state. Every event is applied to the
-/// scheduler, saved durably, then reported. A saved state of the same queue is resumed: completed jobs never run
+/// scheduler, written to the state (flushed to disk at once, or with the next flush where docs/resume.md says so),
+/// then reported. A saved state of the same queue is resumed: completed jobs never run
 /// again, and a job the state says is running is adopted, given its recorded exit code, or run again.
 /// </summary>
 public sealed class QueueRunner(
