@@ -59,7 +59,7 @@ def hyperfine(commands, prepare=None, runs=RUNS):
         args.append(command)
     rounds = {name: [] for name in commands}
     for _ in range(runs):
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
         with open(out) as f:
             for result in json.load(f)["results"]:
                 rounds[result["command"]].append(result["times"][0])

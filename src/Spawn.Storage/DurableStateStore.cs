@@ -165,7 +165,7 @@ public sealed class DurableStateStore(string path) : IStateStore
             return [.. changedPositions];
         }
 
-        // The runner hands over arrays: walking them directly keeps this a tight loop at 10,000 jobs.
+        // Any other list (an array, a loaded state): walked directly, a tight loop even at 10,000 jobs.
         ReadOnlySpan<JobState> before = beforeList as JobState[] ?? [.. beforeList];
         ReadOnlySpan<JobState> after = afterList as JobState[] ?? [.. afterList];
         if (before.Length != after.Length)

@@ -17,8 +17,8 @@ public interface IStateStore
     /// <summary>
     /// Makes <paramref name="state"/> visible at once and durable with the next <see cref="SaveAsync"/>: an agent's
     /// crash keeps it (it is in the kernel's hands), only the machine's crash before the next save may lose it.
-    /// For facts that something else also records (a pid, an exit the launcher writes down), so that a job costs
-    /// fewer waits for the disk.
+    /// For facts whose loss in a machine crash is safe (docs/resume.md says which and why), so that a job waits for
+    /// the disk less often.
     /// </summary>
     Task RecordAsync(QueueState state, CancellationToken cancellationToken) => SaveAsync(state, cancellationToken);
 }

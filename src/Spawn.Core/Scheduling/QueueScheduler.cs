@@ -322,9 +322,17 @@ public sealed class QueueScheduler
             return _startedAt is null ? QueueStatus.Pending : QueueStatus.Running;
         }
 
-        var jobs = Enumerable.Range(0, _jobs.Count).Select(i => _jobs[i]).ToList();
-        var failed = jobs.Where(j => j.Status == JobStatus.Failed).Select(j => j.JobId).ToList();
-        var skipped = jobs.Count(j => j.Status == JobStatus.Skipped);
+        var failed = new List<string>();
+        var skipped = 0;
+        for (var i = 0; i < _jobs.Count; i++)
+        {
+            switch (_jobs[i].Status)
+            {
+                case JobStatus.Failed: failed.Add(_jobs[i].JobId); break;
+                case JobStatus.Skipped: skipped++; break;
+            }
+        }
+
         if (_stopReason is null && failed.Count == 0 && skipped == 0)
         {
             _errorMessage = null;
