@@ -1,8 +1,16 @@
 using System.CommandLine;
 using Spawn.Agent;
+using Spawn.Execution;
 
 // spored: the agent that runs a queue on a machine (under systemd as spored.service on EC2).
 // Exit codes: 0 every job completed, 1 the queue failed, 2 invalid input or state, 130/143 interrupted.
+
+// The launcher that starts every job's process (BashJobExecutor): the same binary, so an instance needs no other.
+if (args is [AttemptLauncher.Verb])
+{
+    return AttemptLauncher.Run();
+}
+
 var root = new RootCommand("spored — the spawn batch-queue agent") { RunQueueCommand.Create(TimeProvider.System) };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -1,8 +1,15 @@
 using System.CommandLine;
 using Spawn.Cli.Commands;
+using Spawn.Execution;
 
 // spawn: the user's CLI. One file per command under Commands/; each returns its exit code
 // (0 ok, 1 the queue failed, 2 invalid input or usage, 130/143 interrupted).
+// The launcher that starts every job's process (BashJobExecutor): the same binary, so an instance needs no other.
+if (args is [AttemptLauncher.Verb])
+{
+    return AttemptLauncher.Run();
+}
+
 var queue = new Command("queue", "Validate, run and inspect batch queues");
 foreach (var command in QueueCommands.All(TimeProvider.System))
 {

@@ -6,8 +6,9 @@ namespace Spawn.Execution;
 /// <summary>
 /// What attempts leave behind so that it survives the agent: one append-only file per attempts directory,
 /// <c>attempts.log</c>, beside where each attempt's exit-status path points. An attempt is named by that path's file
-/// name (<c>{job}.{n}.exit</c>); its lines are <c>c NAME</c> (cleared by the agent before a start),
-/// <c>s NAME PID STARTTIME</c> (the launcher, first thing) and <c>x NAME PID EXITCODE</c> (the launcher, last thing).
+/// name (<c>{job}.{n}.exit</c>); its lines are <c>c NAME</c> (cleared by the agent before a start), <c>p NAME SESSION</c>
+/// (the launcher, whose session that is, about to spawn it), <c>s NAME PID STARTTIME</c> (the launcher, once spawned) and
+/// <c>x NAME PID EXITCODE</c> (the launcher, once it ended).
 /// Only lines after the attempt's last <c>c</c> count.
 /// </summary>
 /// <remarks>
@@ -37,10 +38,11 @@ internal static class AttemptRecords
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new AttemptRecord(null, null);
+            return new AttemptRecord(null, null, null);
         }
 
         var name = Name(exitStatusPath);
+        int? spawning = null;
         (int, ulong)? identity = null;
         int? exitCode = null;
 
@@ -50,7 +52,10 @@ internal static class AttemptRecords
             switch (line.Split(' '))
             {
                 case ["c", var n] when n == name:
-                    (identity, exitCode) = (null, null);
+                    (spawning, identity, exitCode) = (null, null, null);
+                    break;
+                case ["p", var n, var session] when n == name && int.TryParse(session, CultureInfo.InvariantCulture, out var sid):
+                    spawning = sid;
                     break;
                 case ["s", var n, var pid, var start] when n == name && int.TryParse(pid, CultureInfo.InvariantCulture, out var p)
                     && ulong.TryParse(start, CultureInfo.InvariantCulture, out var s):
@@ -62,8 +67,10 @@ internal static class AttemptRecords
             }
         }
 
-        return new AttemptRecord(identity, exitCode);
+        return new AttemptRecord(spawning, identity, exitCode);
     }
 }
 
-internal sealed record AttemptRecord((int Pid, ulong StartTime)? Identity, int? ExitCode);
+/// <param name="SpawnedInSession">The launcher got as far as starting the attempt, in this session: it may have run
+/// even with no pid recorded.</param>
+internal sealed record AttemptRecord(int? SpawnedInSession, (int Pid, ulong StartTime)? Identity, int? ExitCode);

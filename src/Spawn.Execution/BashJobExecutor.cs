@@ -7,7 +7,7 @@ namespace Spawn.Execution;
 /// the agent's <see cref="JobLauncher"/>. The launcher has a session of its own, so the jobs get neither the
 /// terminal's SIGINT/SIGHUP nor anything when the agent dies, and the agent's end never signals them.
 /// </summary>
-public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDisposable
+public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcherCommand) : IJobExecutor, IAsyncDisposable
 {
     private readonly SemaphoreSlim _launcherLock = new(1, 1);
     private JobLauncher? _launcher;
@@ -34,10 +34,9 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
         }
         catch (IOException)
         {
-            if (AttemptRecords.Read(launch.ExitStatusPath).Identity is { } started)
+            if (Orphaned(launch) is { } orphan)
             {
-                // The launcher died after starting the attempt: it runs on, and is watched like an adopted one.
-                return new RunningJob(started.Pid, started.StartTime, launch.ExitStatusPath, reportedExit: null, clock);
+                return orphan;
             }
 
             // The launcher was gone before it started anything (killed, say): one new launcher, one more try.
@@ -50,7 +49,7 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
     public Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (pid == 0 && AttemptRecords.Read(launch.ExitStatusPath).Identity is { } recorded)
+        if (pid == 0 && Recorded(AttemptRecords.Read(launch.ExitStatusPath)) is { } recorded)
         {
             (pid, startTime) = recorded;
         }
@@ -72,6 +71,26 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
         }
     }
 
+    /// <summary>
+    /// What the launcher, dead now, started for this attempt: null when it never got as far as spawning it, so that it
+    /// may be started again; otherwise the attempt, watched like an adopted one, and never run a second time.
+    /// </summary>
+    private IRunningJob? Orphaned(JobLaunch launch)
+    {
+        var records = AttemptRecords.Read(launch.ExitStatusPath);
+        if (Recorded(records) is { } started)
+        {
+            return new RunningJob(started.Pid, started.StartTime, launch.ExitStatusPath, reportedExit: null, clock);
+        }
+
+        return records.SpawnedInSession is null ? null : new VanishedAttempt();
+    }
+
+    /// <summary>The attempt's pid and start time: as recorded, or, when its launcher died before recording them, as
+    /// found in the launcher's session.</summary>
+    private static (int Pid, ulong StartTime)? Recorded(AttemptRecord records) =>
+        records.Identity ?? (records.SpawnedInSession is { } session ? LauncherSession.Attempt(session) : null);
+
     private async Task<LaunchedAttempt> StartOnceAsync(JobLaunch launch, CancellationToken cancellationToken) =>
         await (await LauncherAsync(cancellationToken).ConfigureAwait(false)).StartAsync(launch, cancellationToken).ConfigureAwait(false);
 
@@ -87,7 +106,7 @@ public sealed class BashJobExecutor(TimeProvider clock) : IJobExecutor, IAsyncDi
                     await ended.DisposeAsync().ConfigureAwait(false);
                 }
 
-                _launcher = JobLauncher.Start();
+                _launcher = JobLauncher.Start(launcherCommand);
             }
 
             return _launcher;

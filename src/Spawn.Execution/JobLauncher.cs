@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Spawn.Core.Ports;
 
 namespace Spawn.Execution;
 
 /// <summary>
-/// The agent's end of <see cref="LauncherScript"/>: one launcher process, requests written to its stdin, and a reader
+/// The agent's end of <see cref="AttemptLauncher"/>: one launcher process, requests written to its stdin, and a reader
 /// that turns its replies into the start of each attempt and, later, its exit code. Attempts are started one at a
 /// time, in order; the launcher waits for each before it reads the next request.
 /// </summary>
@@ -30,24 +30,22 @@ internal sealed class JobLauncher : IAsyncDisposable
     /// <summary>False once the launcher is gone (killed, or its pipe closed): a new one must be started.</summary>
     public bool IsRunning => !_reading.IsCompleted;
 
-    public static JobLauncher Start()
+    public static JobLauncher Start(LauncherCommand command)
     {
-        var start = new ProcessStartInfo("setsid")
+        var start = new ProcessStartInfo(command.FileName)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
-            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-            StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach (var argument in new[] { "/bin/bash", "-c", LauncherScript.Script, LauncherScript.Name })
+        foreach (var argument in command.Arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        // The launcher must not source the user's BASH_ENV; each attempt gets it with its variables instead.
+        // The launcher must not hand the user's BASH_ENV to every job; each attempt gets it with its variables instead.
         start.Environment.Remove(BashEnv);
-        return new JobLauncher(Process.Start(start) ?? throw new IOException("setsid did not start"));
+        return new JobLauncher(Process.Start(start) ?? throw new IOException($"{command.FileName} did not start"));
     }
 
     /// <summary>Starts one attempt and returns once the launcher reports its pid, with a task for its exit code.</summary>
@@ -64,8 +62,9 @@ internal sealed class JobLauncher : IAsyncDisposable
                 throw new IOException("the job launcher has ended");
             }
 
-            await _process.StandardInput.WriteAsync(Request(launch)).ConfigureAwait(false);
-            await _process.StandardInput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            var requests = _process.StandardInput.BaseStream;
+            await requests.WriteAsync(Request(launch).Encode(), CancellationToken.None).ConfigureAwait(false);
+            await requests.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
             // Not cancellable: once the request is out the attempt starts, and its pid must be known to be stopped.
             return await pending.Task.ConfigureAwait(false);
@@ -96,7 +95,7 @@ internal sealed class JobLauncher : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static string Request(JobLaunch launch)
+    private static LaunchRequest Request(JobLaunch launch)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Environment.GetEnvironmentVariable(BashEnv) is { } agentBashEnv)
@@ -110,29 +109,14 @@ internal sealed class JobLauncher : IAsyncDisposable
         }
 
         // Full paths: the attempt starts in the job's working directory, not the agent's.
-        var fields = new List<string>
-        {
+        return new LaunchRequest(
             Path.GetFullPath(launch.StdoutPath),
             Path.GetFullPath(launch.StderrPath),
             AttemptRecords.RecordFile(launch.ExitStatusPath),
             AttemptRecords.Name(launch.ExitStatusPath),
             Path.GetFullPath(launch.WorkingDirectory),
             launch.Command,
-            variables.Count.ToString(CultureInfo.InvariantCulture),
-        };
-        fields.AddRange(variables.Select(v => $"{v.Key}={v.Value}"));
-        var request = new StringBuilder();
-        foreach (var field in fields)
-        {
-            if (field.Contains('\0', StringComparison.Ordinal))
-            {
-                throw new IOException("a command, path or variable holds a NUL character, which no process can receive");
-            }
-
-            request.Append(field).Append('\0');
-        }
-
-        return request.ToString();
+            [.. variables.Select(v => $"{v.Key}={v.Value}")]);
     }
 
     private async Task ReadRepliesAsync()
@@ -141,7 +125,7 @@ internal sealed class JobLauncher : IAsyncDisposable
         {
             while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                Dispatch(line.Split(' '));
+                Dispatch(line);
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
@@ -158,9 +142,17 @@ internal sealed class JobLauncher : IAsyncDisposable
         }
     }
 
-    private void Dispatch(string[] reply)
+    private void Dispatch(string line)
     {
-        switch (reply)
+        if (line.StartsWith("e ", StringComparison.Ordinal))
+        {
+            // Nothing was started (a log or the working directory could not be opened): the attempt fails, as a
+            // command that cannot start does.
+            Volatile.Read(ref _pendingStart)?.TrySetException(new Win32Exception(line[2..]));
+            return;
+        }
+
+        switch (line.Split(' '))
         {
             case ["s", var pid, var startTime]:
                 var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -169,10 +161,6 @@ internal sealed class JobLauncher : IAsyncDisposable
                 break;
             case ["x", var pid, var code] when _exits.TryRemove(Number(pid), out var exited):
                 exited.TrySetResult(Number(code));
-                break;
-            case ["x", var pid, var code]:
-                // Killed from outside before it could report its start: it started, and has already ended.
-                Volatile.Read(ref _pendingStart)?.TrySetResult(new LaunchedAttempt(Number(pid), 0, Task.FromResult(Number(code))));
                 break;
         }
     }

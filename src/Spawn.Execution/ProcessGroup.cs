@@ -47,15 +47,7 @@ internal static partial class ProcessGroup
         }
 
         // Someone has the group id; it may only be unreaped zombies, so look at each process's state.
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && ProcStat.TryRead(pid) is { } stat && stat.ProcessGroup == groupId && stat.State != 'Z')
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return ProcStat.All().Any(p => p.Stat.ProcessGroup == groupId && p.Stat.State != 'Z');
     }
 
     [LibraryImport("libc", SetLastError = true)]

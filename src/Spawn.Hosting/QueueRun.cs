@@ -41,7 +41,7 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 
             var results = CreateResultStore(queue, where);
             await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock, errors) : null;
-            await using var executor = new BashJobExecutor(clock);
+            await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram());
             var runner = new QueueRunner(
                 queue,
                 new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory),

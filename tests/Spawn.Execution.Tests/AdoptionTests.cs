@@ -7,7 +7,7 @@ public sealed class AdoptionTests
 {
     private static async Task<(int Pid, ulong StartTime)> StartAndForgetAsync(AttemptSandbox sandbox, string command)
     {
-        var first = new BashJobExecutor(TimeProvider.System);
+        var first = new BashJobExecutor(TimeProvider.System, TestLauncher.Command);
         var job = await first.StartAsync(sandbox.Launch(command), CancellationToken.None);
         var identity = (job.Pid, job.StartTime);
         await job.DisposeAsync();
@@ -25,7 +25,7 @@ public sealed class AdoptionTests
         using var sandbox = new AttemptSandbox();
         var (pid, startTime) = await StartAndForgetAsync(sandbox, GatedCommand(sandbox, 5));
 
-        var second = new BashJobExecutor(TimeProvider.System);
+        var second = new BashJobExecutor(TimeProvider.System, TestLauncher.Command);
         var adopted = Assert.IsType<AdoptionResult.StillRunning>(await second.AdoptAsync(sandbox.Launch("ignored"), pid, startTime, CancellationToken.None));
         Assert.Equal(pid, adopted.Job.Pid);
         Assert.Equal(startTime, adopted.Job.StartTime);
@@ -42,7 +42,7 @@ public sealed class AdoptionTests
         var (pid, startTime) = await StartAndForgetAsync(sandbox, "exit 6");
         await Observe.UntilAsync(() => Observe.Recorded(sandbox.ExitFile).Exit is not null && !Observe.IsLive(pid), "the job to finish");
 
-        var result = await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), pid, startTime, CancellationToken.None);
+        var result = await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), pid, startTime, CancellationToken.None);
 
         Assert.Equal(new AdoptionResult.FinishedWhileAway(6), result);
     }
@@ -53,7 +53,7 @@ public sealed class AdoptionTests
         using var sandbox = new AttemptSandbox();
         var (pid, startTime) = await StartAndForgetAsync(sandbox, GatedCommand(sandbox, 0));
 
-        var result = await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), pid, startTime + 1, CancellationToken.None);
+        var result = await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), pid, startTime + 1, CancellationToken.None);
 
         Assert.IsType<AdoptionResult.Lost>(result);
         OpenGate(sandbox);
@@ -65,7 +65,7 @@ public sealed class AdoptionTests
     {
         using var sandbox = new AttemptSandbox();
 
-        var result = await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), int.MaxValue - 1, 12345, CancellationToken.None);
+        var result = await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), int.MaxValue - 1, 12345, CancellationToken.None);
 
         Assert.IsType<AdoptionResult.Lost>(result);
     }
@@ -77,7 +77,7 @@ public sealed class AdoptionTests
         var (pid, startTime) = await StartAndForgetAsync(sandbox, GatedCommand(sandbox, 9));
         await Observe.UntilAsync(() => Observe.Recorded(sandbox.ExitFile).Identity is not null, "the attempt's recorded identity");
 
-        var adopted = Assert.IsType<AdoptionResult.StillRunning>(await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None));
+        var adopted = Assert.IsType<AdoptionResult.StillRunning>(await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None));
 
         Assert.Equal((pid, startTime), (adopted.Job.Pid, adopted.Job.StartTime));
         OpenGate(sandbox);
@@ -91,7 +91,7 @@ public sealed class AdoptionTests
         var (pid, _) = await StartAndForgetAsync(sandbox, "exit 3");
         await Observe.UntilAsync(() => Observe.Recorded(sandbox.ExitFile).Exit is not null && !Observe.IsLive(pid), "the job to finish");
 
-        var result = await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None);
+        var result = await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None);
 
         Assert.Equal(new AdoptionResult.FinishedWhileAway(3), result);
     }
@@ -101,7 +101,7 @@ public sealed class AdoptionTests
     {
         using var sandbox = new AttemptSandbox();
 
-        var result = await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None);
+        var result = await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None);
 
         Assert.IsType<AdoptionResult.Lost>(result);
     }
@@ -113,7 +113,7 @@ public sealed class AdoptionTests
         var (pid, startTime) = await StartAndForgetAsync(sandbox, "trap '' TERM; sleep 1000 & sleep 1001");
         await Observe.UntilAsync(() => Observe.LiveMembersOfGroup(pid).Count >= 3, "the job's children");
 
-        var adopted = Assert.IsType<AdoptionResult.StillRunning>(await new BashJobExecutor(TimeProvider.System).AdoptAsync(sandbox.Launch("ignored"), pid, startTime, CancellationToken.None));
+        var adopted = Assert.IsType<AdoptionResult.StillRunning>(await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), pid, startTime, CancellationToken.None));
         await adopted.Job.TerminateAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None);
 
         Assert.Empty(Observe.LiveMembersOfGroup(pid));

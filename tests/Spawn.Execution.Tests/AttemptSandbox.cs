@@ -45,7 +45,7 @@ internal sealed class AttemptSandbox : IDisposable
     /// </summary>
     private void StopLeftoverAttempt()
     {
-        var found = new BashJobExecutor(TimeProvider.System).AdoptAsync(Launch("ignored"), 0, 0, CancellationToken.None).GetAwaiter().GetResult();
+        var found = new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(Launch("ignored"), 0, 0, CancellationToken.None).GetAwaiter().GetResult();
         if (found is AdoptionResult.StillRunning running)
         {
             running.Job.TerminateAsync(TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult();

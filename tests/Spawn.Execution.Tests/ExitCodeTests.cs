@@ -4,7 +4,7 @@ namespace Spawn.Execution.Tests;
 
 public sealed class ExitCodeTests
 {
-    private readonly BashJobExecutor executor = new(TimeProvider.System);
+    private readonly BashJobExecutor executor = new(TimeProvider.System, TestLauncher.Command);
 
     [Theory]
     [InlineData("true", 0)]

@@ -6,7 +6,7 @@ namespace Spawn.Execution.Tests;
 public sealed class LauncherEdgeCaseTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("spawn-exec-edge-").FullName;
-    private readonly BashJobExecutor _executor = new(TimeProvider.System);
+    private readonly BashJobExecutor _executor = new(TimeProvider.System, TestLauncher.Command);
 
     [Fact]
     public async Task BASH_ENV_is_sourced_by_the_command_and_not_by_the_launcher()
@@ -64,7 +64,7 @@ public sealed class LauncherEdgeCaseTests : IDisposable
         var launch = Launch("read -r _ < <(sleep 0.3; echo); kill -KILL $PPID");
         await using var started = await _executor.StartAsync(launch, CancellationToken.None);
 
-        var adopted = Assert.IsType<AdoptionResult.StillRunning>(await new BashJobExecutor(TimeProvider.System).AdoptAsync(launch, started.Pid, started.StartTime, CancellationToken.None));
+        var adopted = Assert.IsType<AdoptionResult.StillRunning>(await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(launch, started.Pid, started.StartTime, CancellationToken.None));
         await using var job = adopted.Job;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
@@ -75,7 +75,7 @@ public sealed class LauncherEdgeCaseTests : IDisposable
     public async Task The_launcher_outlives_a_disposed_executor_long_enough_to_record_a_running_attempts_exit()
     {
         // The agent going away (here: disposing its executor) must not lose the exit of an attempt still running.
-        var executor = new BashJobExecutor(TimeProvider.System);
+        var executor = new BashJobExecutor(TimeProvider.System, TestLauncher.Command);
         var launch = Launch("sleep 0.5; exit 7");
         await using (await executor.StartAsync(launch, CancellationToken.None))
         {
@@ -99,6 +99,43 @@ public sealed class LauncherEdgeCaseTests : IDisposable
             Assert.Contains(await job.WaitForExitAsync(timeout.Token), new[] { 137, 143 });
             Assert.Empty(Observe.LiveMembersOfGroup(job.Pid));
         }
+    }
+
+    [Fact]
+    public async Task An_attempt_whose_launcher_died_before_recording_its_pid_is_found_in_the_launchers_session()
+    {
+        // What a launcher killed between its spawn and the pid's record leaves: "p NAME SESSION" and a group leader,
+        // reparented, in that session. A stand-in launcher: a session leader whose child leads a group of its own.
+        var pidFile = Path.Combine(_root, "attempt.pid");
+        var session = System.Diagnostics.Process.Start("setsid", ["bash", "-c", $"set -m; sleep 30 & echo $! > {pidFile}; wait"]);
+        await Observe.UntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'), "the stand-in attempt", timeoutMs: 10_000);
+        var attemptPid = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            var launch = Launch("ignored");
+            Directory.CreateDirectory(Path.Combine(_root, "attempts"));
+            File.WriteAllText(Path.Combine(_root, "attempts", "attempts.log"), $"c edge.1.exit\np edge.1.exit {session.Id}\n");
+
+            var adopted = Assert.IsType<AdoptionResult.StillRunning>(await _executor.AdoptAsync(launch, 0, 0, CancellationToken.None));
+
+            Assert.Equal(attemptPid, adopted.Job.Pid);
+        }
+        finally
+        {
+            System.Diagnostics.Process.Start("kill", ["-s", "KILL", "--", $"-{attemptPid}", $"{session.Id}"]).WaitForExit();
+        }
+    }
+
+    [Fact]
+    public async Task A_log_that_cannot_be_opened_fails_the_start_and_runs_nothing()
+    {
+        var marker = Path.Combine(_root, "ran");
+        var launch = Launch($"touch {marker}") with { StdoutPath = Directory.CreateDirectory(Path.Combine(_root, "a-directory")).FullName };
+
+        var error = await Assert.ThrowsAsync<System.ComponentModel.Win32Exception>(() => _executor.StartAsync(launch, CancellationToken.None));
+
+        Assert.Contains("cannot start /bin/bash", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -4,7 +4,7 @@ namespace Spawn.Execution.Tests;
 
 public sealed class TerminationTests
 {
-    private readonly BashJobExecutor executor = new(TimeProvider.System);
+    private readonly BashJobExecutor executor = new(TimeProvider.System, TestLauncher.Command);
 
     [Fact]
     public async Task A_job_that_ignores_TERM_is_killed_with_all_its_descendants_after_the_grace()

@@ -1,0 +1,125 @@
+using System.Collections;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using static System.FormattableString;
+
+namespace Spawn.Execution;
+
+/// <summary>
+/// The launcher: a hidden mode of the agent's own binary (<c>spored __spored-launcher</c>, and the same in
+/// <c>spawn</c>), one per agent, in a session of its own. It reads <see cref="LaunchRequest"/>s on stdin and, one at
+/// a time, starts the attempt (<see cref="AttemptSpawner"/>), answers <c>s PID STARTTIME</c>, waits for it and answers
+/// <c>x PID EXITCODE</c> (128+N for a death by signal N, as a shell reports it), appending each fact to the request's
+/// record file first (<see cref="AttemptRecords"/>). A start that fails is answered <c>e MESSAGE</c>.
+/// </summary>
+/// <remarks>
+/// Why a process of its own: the record file outlives the agent. An agent that died and came back adopts the attempt
+/// by its records, and the launcher, which the agent's death does not stop, still records the exit. So it ignores
+/// the signals that end a session or a service's main process (the jobs get their own dispositions back), and a
+/// reply the dead agent cannot read costs it nothing. It reads the next request only after the attempt ended, and
+/// ends itself at the end of its input.
+/// </remarks>
+public static class AttemptLauncher
+{
+    /// <summary>The argument that turns <c>spored</c> or <c>spawn</c> into the launcher.</summary>
+    public const string Verb = "__spored-launcher";
+
+    public static int Run()
+    {
+        Libc.setsid();
+        foreach (var signal in new[] { Libc.SIGHUP, Libc.SIGINT, Libc.SIGQUIT, Libc.SIGTERM })
+        {
+            Libc.signal(signal, Libc.SIG_IGN);
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry variable in System.Environment.GetEnvironmentVariables())
+        {
+            environment[(string)variable.Key] = (string?)variable.Value ?? "";
+        }
+
+        using var requests = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 4096);
+        using var replies = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        while (LaunchRequest.Read(requests) is { } request)
+        {
+            RunAttempt(request, environment, replies);
+        }
+
+        return 0;
+    }
+
+    private static void RunAttempt(LaunchRequest request, IReadOnlyDictionary<string, string> environment, Stream replies)
+    {
+        if (Libc.chdir(request.WorkingDirectory) != 0)
+        {
+            Reply(replies, Invariant($"e cannot enter {request.WorkingDirectory}: {Libc.ErrorText(Marshal.GetLastPInvokeError())}"));
+            return;
+        }
+
+        // Before the spawn: should this launcher die before it records the pid, the agent knows an attempt may be
+        // running, and looks for it instead of starting the command again.
+        Record(request, Invariant($"p {request.AttemptName} {System.Environment.ProcessId}"));
+        var (pid, error) = AttemptSpawner.Spawn(request, environment);
+        if (pid == 0)
+        {
+            Reply(replies, Invariant($"e cannot start /bin/bash: {Libc.ErrorText(error)}"));
+            return;
+        }
+
+        // Read before the wait: until it is reaped, the child's /proc entry stays, even if it already ended.
+        var startTime = ProcStat.TryRead(pid)?.StartTime ?? 0;
+        Record(request, Invariant($"s {request.AttemptName} {pid} {startTime}"));
+        Reply(replies, Invariant($"s {pid} {startTime}"));
+
+        var code = WaitForExit(pid);
+        Record(request, Invariant($"x {request.AttemptName} {pid} {code}"));
+        Reply(replies, Invariant($"x {pid} {code}"));
+    }
+
+    private static int WaitForExit(int pid)
+    {
+        int status;
+        while (Libc.waitpid(pid, out status, 0) < 0)
+        {
+            if (Marshal.GetLastPInvokeError() != Libc.EINTR)
+            {
+                // Not our child any more (cannot happen unless someone reaps for us): the agent falls back to /proc.
+                return 128 + ProcessGroup.SIGKILL;
+            }
+        }
+
+        var signal = status & 0x7f;
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+    }
+
+    private static unsafe void Record(LaunchRequest request, string line)
+    {
+        // One O_APPEND write per line: writers never interleave within a line (see AttemptRecords).
+        var fd = Libc.open(request.RecordFile, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC, 0x1b6);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        fixed (byte* pointer = bytes)
+        {
+            Libc.write(fd, pointer, bytes.Length);
+        }
+
+        Libc.close(fd);
+    }
+
+    private static void Reply(Stream replies, string line)
+    {
+        try
+        {
+            replies.Write(Encoding.UTF8.GetBytes(line + "\n"));
+        }
+        catch (IOException)
+        {
+            // The agent is gone; the record file is what its successor reads.
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Runtime.InteropServices;
+
+namespace Spawn.Execution;
+
+/// <summary>
+/// The C library calls the launcher needs and .NET does not offer: <c>posix_spawn</c> with a process group and file
+/// actions, <c>waitpid</c> for one child's status, <c>setsid</c>, signal dispositions, and O_APPEND writes.
+/// </summary>
+/// <remarks>
+/// The opaque glibc types (<c>posix_spawnattr_t</c>, 336 bytes; <c>posix_spawn_file_actions_t</c>, 80;
+/// <c>sigset_t</c>, 128, on x86-64 and arm64 alike) are given zeroed blocks of <see cref="OpaqueSize"/> bytes, which
+/// leaves room on any libc. The flag values are the Linux ones, the same on both architectures.
+/// </remarks>
+internal static unsafe partial class Libc
+{
+    public const int OpaqueSize = 1024;
+
+    public const short POSIX_SPAWN_SETPGROUP = 0x02;
+    public const short POSIX_SPAWN_SETSIGDEF = 0x04;
+    public const short POSIX_SPAWN_SETSIGMASK = 0x08;
+
+    public const int O_RDONLY = 0x0;
+    public const int O_WRONLY = 0x1;
+    public const int O_CREAT = 0x40;
+    public const int O_APPEND = 0x400;
+    public const int O_CLOEXEC = 0x80000;
+
+    public const int EINTR = 4;
+
+    public const int SIGHUP = 1;
+    public const int SIGINT = 2;
+    public const int SIGQUIT = 3;
+    public const int SIGTERM = 15;
+    public static readonly nint SIG_IGN = 1;
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int posix_spawn(out int pid, string path, void* fileActions, void* attributes, nint* argv, nint* envp);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_init(void* attributes);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_destroy(void* attributes);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setflags(void* attributes, short flags);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setpgroup(void* attributes, int processGroup);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setsigdefault(void* attributes, void* signals);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setsigmask(void* attributes, void* signals);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_init(void* fileActions);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_destroy(void* fileActions);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int posix_spawn_file_actions_addopen(void* fileActions, int fd, string path, int flags, int mode);
+
+    [LibraryImport("libc")]
+    public static partial int sigemptyset(void* signals);
+
+    [LibraryImport("libc")]
+    public static partial int sigfillset(void* signals);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int waitpid(int pid, out int status, int options);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setsid();
+
+    [LibraryImport("libc")]
+    public static partial nint signal(int signal, nint handler);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chdir(string path);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags, int mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint write(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc")]
+    public static partial int close(int fd);
+
+    [LibraryImport("libc")]
+    public static partial nint strerror(int error);
+
+    public static string ErrorText(int error) => Marshal.PtrToStringUTF8(strerror(error)) ?? $"errno {error}";
+}
