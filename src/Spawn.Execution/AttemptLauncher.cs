@@ -93,23 +93,8 @@ public static class AttemptLauncher
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
     }
 
-    private static unsafe void Record(LaunchRequest request, string line)
-    {
-        // One O_APPEND write per line: writers never interleave within a line (see AttemptRecords).
-        var fd = Libc.open(request.RecordFile, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC, 0x1b6);
-        if (fd < 0)
-        {
-            return;
-        }
-
-        var bytes = Encoding.UTF8.GetBytes(line + "\n");
-        fixed (byte* pointer = bytes)
-        {
-            Libc.write(fd, pointer, bytes.Length);
-        }
-
-        Libc.close(fd);
-    }
+    // Best effort: a record file that cannot be written leaves the agent to watch the attempt through /proc.
+    private static void Record(LaunchRequest request, string line) => _ = AttemptRecords.Append(request.RecordFile, line);
 
     private static void Reply(Stream replies, string line)
     {

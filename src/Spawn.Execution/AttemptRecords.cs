@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Spawn.Execution;
@@ -25,8 +26,33 @@ internal static class AttemptRecords
     public static string Name(string exitStatusPath) => Path.GetFileName(exitStatusPath);
 
     /// <summary>Forgets what an earlier run of this attempt recorded, so it is not taken for this run's.</summary>
-    public static void Clear(string exitStatusPath) =>
-        File.AppendAllText(RecordFile(exitStatusPath), $"c {Name(exitStatusPath)}\n", Encoding.UTF8);
+    public static void Clear(string exitStatusPath)
+    {
+        if (Append(RecordFile(exitStatusPath), $"c {Name(exitStatusPath)}") is not 0 and var error)
+        {
+            throw new IOException($"cannot write {RecordFile(exitStatusPath)}: {Libc.ErrorText(error)}");
+        }
+    }
+
+    /// <summary>Appends one line with one O_APPEND write (a .NET append writes at the offset it found the end at).</summary>
+    /// <returns>0, or the error number that kept the file from being opened.</returns>
+    public static unsafe int Append(string recordFile, string line)
+    {
+        var fd = Libc.open(recordFile, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC, Libc.NewFileMode);
+        if (fd < 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        fixed (byte* pointer = bytes)
+        {
+            Libc.write(fd, pointer, bytes.Length);
+        }
+
+        Libc.close(fd);
+        return 0;
+    }
 
     /// <summary>The attempt's pid and start time, and its exit code, as far as they are recorded (nulls otherwise).</summary>
     public static AttemptRecord Read(string exitStatusPath)

@@ -36,8 +36,8 @@ internal static unsafe class AttemptSpawner
 
             Check(Libc.posix_spawn_file_actions_init(fileActions));
             Check(Libc.posix_spawn_file_actions_addopen(fileActions, 0, "/dev/null", Libc.O_RDONLY, 0));
-            Check(Libc.posix_spawn_file_actions_addopen(fileActions, 1, request.StdoutLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, 0x1b6));
-            Check(Libc.posix_spawn_file_actions_addopen(fileActions, 2, request.StderrLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, 0x1b6));
+            Check(Libc.posix_spawn_file_actions_addopen(fileActions, 1, request.StdoutLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.NewFileMode));
+            Check(Libc.posix_spawn_file_actions_addopen(fileActions, 2, request.StderrLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.NewFileMode));
 
             var argv = NullTerminated([Bash, "-c", request.Command], strings);
             var envp = NullTerminated(Environment(request, environment), strings);

@@ -25,6 +25,9 @@ internal static unsafe partial class Libc
     public const int O_APPEND = 0x400;
     public const int O_CLOEXEC = 0x80000;
 
+    /// <summary>0666: what a shell's <c>&gt;&gt;</c> creates files with, before the umask.</summary>
+    public const int NewFileMode = 0x1b6;
+
     public const int EINTR = 4;
 
     public const int SIGHUP = 1;
