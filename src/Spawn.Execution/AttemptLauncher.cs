@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -33,23 +32,42 @@ public static class AttemptLauncher
             Libc.signal(signal, Libc.SIG_IGN);
         }
 
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry variable in System.Environment.GetEnvironmentVariables())
-        {
-            environment[(string)variable.Key] = (string?)variable.Value ?? "";
-        }
-
+        using var spawner = new AttemptSpawner();
         using var requests = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 4096);
         using var replies = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        while (LaunchRequest.Read(requests) is { } request)
+        AppendOnlyFile? records = null;
+        try
         {
-            RunAttempt(request, environment, replies);
+            while (LaunchRequest.Read(requests) is { } request)
+            {
+                // Kept open from one attempt to the next: every run's attempts share one record file.
+                if (records?.Path != request.RecordFile)
+                {
+                    records?.Dispose();
+                    records = null;
+                    try
+                    {
+                        records = AppendOnlyFile.Open(request.RecordFile);
+                    }
+                    catch (IOException e)
+                    {
+                        Reply(replies, $"e {e.Message}");
+                        continue;
+                    }
+                }
+
+                RunAttempt(request, spawner, records, replies);
+            }
+        }
+        finally
+        {
+            records?.Dispose();
         }
 
         return 0;
     }
 
-    private static void RunAttempt(LaunchRequest request, IReadOnlyDictionary<string, string> environment, Stream replies)
+    private static void RunAttempt(LaunchRequest request, AttemptSpawner spawner, AppendOnlyFile records, Stream replies)
     {
         if (Libc.chdir(request.WorkingDirectory) != 0)
         {
@@ -59,8 +77,8 @@ public static class AttemptLauncher
 
         // Before the spawn: should this launcher die before it records the pid, the agent knows an attempt may be
         // running, and looks for it instead of starting the command again.
-        Record(request, Invariant($"p {request.AttemptName} {System.Environment.ProcessId}"));
-        var (pid, error) = AttemptSpawner.Spawn(request, environment);
+        records.AppendLine(Invariant($"p {request.AttemptName} {System.Environment.ProcessId}"));
+        var (pid, error) = spawner.Spawn(request);
         if (pid == 0)
         {
             Reply(replies, Invariant($"e cannot start /bin/bash: {Libc.ErrorText(error)}"));
@@ -69,11 +87,11 @@ public static class AttemptLauncher
 
         // Read before the wait: until it is reaped, the child's /proc entry stays, even if it already ended.
         var startTime = ProcStat.TryRead(pid)?.StartTime ?? 0;
-        Record(request, Invariant($"s {request.AttemptName} {pid} {startTime}"));
+        records.AppendLine(Invariant($"s {request.AttemptName} {pid} {startTime}"));
         Reply(replies, Invariant($"s {pid} {startTime}"));
 
         var code = WaitForExit(pid);
-        Record(request, Invariant($"x {request.AttemptName} {pid} {code}"));
+        records.AppendLine(Invariant($"x {request.AttemptName} {pid} {code}"));
         Reply(replies, Invariant($"x {pid} {code}"));
     }
 
@@ -92,9 +110,6 @@ public static class AttemptLauncher
         var signal = status & 0x7f;
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
     }
-
-    // Best effort: a record file that cannot be written leaves the agent to watch the attempt through /proc.
-    private static void Record(LaunchRequest request, string line) => _ = AttemptRecords.Append(request.RecordFile, line);
 
     private static void Reply(Stream replies, string line)
     {

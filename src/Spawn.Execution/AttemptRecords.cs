@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Spawn.Execution;
@@ -14,8 +13,8 @@ namespace Spawn.Execution;
 /// </summary>
 /// <remarks>
 /// One file appended to instead of two new files per attempt: on some disks a new file costs more than the rest of
-/// a short job's bookkeeping. Every line is one small O_APPEND write, so writers (this agent, its launcher, the
-/// launcher of an agent that died) never interleave within a line; a torn last line is ignored.
+/// a short job's bookkeeping. Every line is one small O_APPEND write (<see cref="AppendOnlyFile"/>); a torn last line
+/// is ignored.
 /// </remarks>
 internal static class AttemptRecords
 {
@@ -28,30 +27,8 @@ internal static class AttemptRecords
     /// <summary>Forgets what an earlier run of this attempt recorded, so it is not taken for this run's.</summary>
     public static void Clear(string exitStatusPath)
     {
-        if (Append(RecordFile(exitStatusPath), $"c {Name(exitStatusPath)}") is not 0 and var error)
-        {
-            throw new IOException($"cannot write {RecordFile(exitStatusPath)}: {Libc.ErrorText(error)}");
-        }
-    }
-
-    /// <summary>Appends one line with one O_APPEND write (a .NET append writes at the offset it found the end at).</summary>
-    /// <returns>0, or the error number that kept the file from being opened.</returns>
-    public static unsafe int Append(string recordFile, string line)
-    {
-        var fd = Libc.open(recordFile, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC, Libc.NewFileMode);
-        if (fd < 0)
-        {
-            return Marshal.GetLastPInvokeError();
-        }
-
-        var bytes = Encoding.UTF8.GetBytes(line + "\n");
-        fixed (byte* pointer = bytes)
-        {
-            Libc.write(fd, pointer, bytes.Length);
-        }
-
-        Libc.close(fd);
-        return 0;
+        using var records = AppendOnlyFile.Open(RecordFile(exitStatusPath));
+        records.AppendLine($"c {Name(exitStatusPath)}");
     }
 
     /// <summary>The attempt's pid and start time, and its exit code, as far as they are recorded (nulls otherwise).</summary>

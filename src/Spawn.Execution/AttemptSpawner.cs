@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Spawn.Execution;
@@ -9,81 +10,82 @@ namespace Spawn.Execution;
 /// (earlier attempts are kept, and no pipe runs through the agent), every signal at its default disposition and
 /// none blocked, and the launcher's environment with the request's variables over it.
 /// </summary>
-internal static unsafe class AttemptSpawner
+internal sealed unsafe class AttemptSpawner : IDisposable
 {
     private const string Bash = "/bin/bash";
 
-    /// <summary>The child's pid, or the error number that kept it from starting (a log that cannot be opened, say).</summary>
-    public static (int Pid, int Error) Spawn(LaunchRequest request, IReadOnlyDictionary<string, string> environment)
+    private readonly SpawnEnvironment _environment = new();
+    private readonly void* _attributes = NativeMemory.AllocZeroed(Libc.OpaqueSize);
+    private readonly void* _signals = NativeMemory.AllocZeroed(Libc.OpaqueSize);
+
+    public AttemptSpawner()
     {
-        var attributes = NativeMemory.AllocZeroed(Libc.OpaqueSize);
+        Check(Libc.posix_spawnattr_init(_attributes));
+        Check(Libc.posix_spawnattr_setflags(_attributes, Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK));
+        Check(Libc.posix_spawnattr_setpgroup(_attributes, 0));
+
+        // Handled signals go back to their defaults in any case; the ignored ones must be named. glibc's own set
+        // functions refuse its two internal signals (32 and 33), which its posix_spawn otherwise hands to the child
+        // ignored, so the mask is written directly: bit n-1 is signal n.
+        Check(Libc.sigemptyset(_signals));
+        *(ulong*)_signals = IgnoredSignals() | (1UL << 31) | (1UL << 32);
+        Check(Libc.posix_spawnattr_setsigdefault(_attributes, _signals));
+        Check(Libc.sigemptyset(_signals));
+        Check(Libc.posix_spawnattr_setsigmask(_attributes, _signals));
+    }
+
+    /// <summary>The child's pid, or the error number that kept it from starting (a log that cannot be opened, say).</summary>
+    public (int Pid, int Error) Spawn(LaunchRequest request)
+    {
         var fileActions = NativeMemory.AllocZeroed(Libc.OpaqueSize);
-        var signals = NativeMemory.AllocZeroed(Libc.OpaqueSize);
-        var strings = new List<nint>();
+        var allocated = new List<nint>();
         try
         {
-            Check(Libc.posix_spawnattr_init(attributes));
-            Check(Libc.posix_spawnattr_setflags(attributes, Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK));
-            Check(Libc.posix_spawnattr_setpgroup(attributes, 0));
-            Check(Libc.sigfillset(signals));
-
-            // glibc leaves out its two internal signals (32 and 33), and its posix_spawn then gives the child them
-            // ignored, which exec keeps; set in this set, they are reset like the rest (bit n-1 is signal n).
-            *(ulong*)signals |= (1UL << 31) | (1UL << 32);
-            Check(Libc.posix_spawnattr_setsigdefault(attributes, signals));
-            Check(Libc.sigemptyset(signals));
-            Check(Libc.posix_spawnattr_setsigmask(attributes, signals));
-
             Check(Libc.posix_spawn_file_actions_init(fileActions));
             Check(Libc.posix_spawn_file_actions_addopen(fileActions, 0, "/dev/null", Libc.O_RDONLY, 0));
             Check(Libc.posix_spawn_file_actions_addopen(fileActions, 1, request.StdoutLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.NewFileMode));
             Check(Libc.posix_spawn_file_actions_addopen(fileActions, 2, request.StderrLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.NewFileMode));
 
-            var argv = NullTerminated([Bash, "-c", request.Command], strings);
-            var envp = NullTerminated(Environment(request, environment), strings);
+            var argv = new nint[] { Allocate(Bash, allocated), Allocate("-c", allocated), Allocate(request.Command, allocated), 0 };
+            var envp = _environment.For(request.Variables, allocated);
             fixed (nint* argvPointer = argv)
             fixed (nint* envpPointer = envp)
             {
-                var error = Libc.posix_spawn(out var pid, Bash, fileActions, attributes, argvPointer, envpPointer);
+                var error = Libc.posix_spawn(out var pid, Bash, fileActions, _attributes, argvPointer, envpPointer);
                 return error == 0 ? (pid, 0) : (0, error);
             }
         }
         finally
         {
             Libc.posix_spawn_file_actions_destroy(fileActions);
-            Libc.posix_spawnattr_destroy(attributes);
-            NativeMemory.Free(signals);
             NativeMemory.Free(fileActions);
-            NativeMemory.Free(attributes);
-            foreach (var pointer in strings)
+            foreach (var pointer in allocated)
             {
                 Marshal.FreeCoTaskMem(pointer);
             }
         }
     }
 
-    private static IEnumerable<string> Environment(LaunchRequest request, IReadOnlyDictionary<string, string> environment)
+    public void Dispose()
     {
-        var merged = new Dictionary<string, string>(environment, StringComparer.Ordinal);
-        foreach (var variable in request.Variables)
-        {
-            var equals = variable.IndexOf('=', StringComparison.Ordinal);
-            merged[variable[..equals]] = variable[(equals + 1)..];
-        }
-
-        return merged.Select(v => $"{v.Key}={v.Value}");
+        Libc.posix_spawnattr_destroy(_attributes);
+        NativeMemory.Free(_signals);
+        NativeMemory.Free(_attributes);
+        _environment.Dispose();
     }
 
-    private static nint[] NullTerminated(IEnumerable<string> values, List<nint> strings)
+    /// <summary>The signals this process ignores (SigIgn in /proc/self/status: its own, and any it inherited).</summary>
+    private static ulong IgnoredSignals()
     {
-        var pointers = values.Select(value =>
-        {
-            var pointer = Marshal.StringToCoTaskMemUTF8(value);
-            strings.Add(pointer);
-            return pointer;
-        }).ToList();
-        pointers.Add(0);
-        return [.. pointers];
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    }
+
+    private static nint Allocate(string text, List<nint> allocated)
+    {
+        var pointer = Marshal.StringToCoTaskMemUTF8(text);
+        allocated.Add(pointer);
+        return pointer;
     }
 
     private static void Check(int result)

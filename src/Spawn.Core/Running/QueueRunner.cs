@@ -25,6 +25,7 @@ public sealed class QueueRunner(
 {
     private readonly AttemptSupervisor _supervisor = new(clock);
 
+
     /// <summary>Runs until the queue finishes or <paramref name="cancellationToken"/> interrupts it.</summary>
     /// <exception cref="StateStoreException">The saved state is unreadable or belongs to another queue; nothing was run.</exception>
     public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
@@ -209,11 +210,13 @@ public sealed class QueueRunner(
 
         // Durable before the results go up, which may take long: a machine that dies during an upload must not run a
         // finished job again. Logs linked into a local directory take less time than the flush itself, so then the
-        // exit, and the collection's record below, ride to disk with the next save: the next attempt's pid (flushed
-        // while that command starts, not before), or the end. A machine lost in that moment, about as long as
-        // the flush would have taken, runs the job again.
+        // exit, and the collection below, are written with the next write (the next attempt's start, before its
+        // spawn) and reach the disk with the next save (its pid, flushed while that command starts), or the end. An
+        // agent that dies before that finds the attempt running, its process gone and its exit in attempts.log, and
+        // finishes it without running it again; a machine lost in that moment, about as long as the flush would have
+        // taken, runs the job again.
         var collectsQuickly = collect && results.StoresLogsQuickly && (job.Status != JobStatus.Completed || definition.ResultPaths.Count == 0);
-        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, durable: !collectsQuickly).ConfigureAwait(false);
+        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, collectsQuickly ? Persist.WithNextWrite : Persist.Durably).ConfigureAwait(false);
         if (!collect)
         {
             return;
@@ -228,7 +231,8 @@ public sealed class QueueRunner(
         // Rides to disk with the next save. After an upload, a machine lost before that leaves results_uploaded false
         // for results that did go up: a flag to re-check, never a job run twice.
         await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
-            $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken, durable: false).ConfigureAwait(false);
+            $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken,
+            collectsQuickly ? Persist.WithNextWrite : Persist.Recorded).ConfigureAwait(false);
     }
 
     private JobLaunch LaunchFor(JobDefinition job, int attempt)
@@ -244,10 +248,20 @@ public sealed class QueueRunner(
     }
 
     // One snapshot per event, shared by the store and the observer.
-    private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken, bool durable = true)
+    private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken, Persist persist = Persist.Durably)
     {
         var state = scheduler.Snapshot();
-        await (durable ? store.SaveAsync(state, cancellationToken) : store.RecordAsync(state, cancellationToken)).ConfigureAwait(false);
+        switch (persist)
+        {
+            case Persist.Durably:
+                await store.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+                break;
+            case Persist.Recorded:
+                await store.RecordAsync(state, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+
         observer.Notify(new RunEvent(kind, jobId, message, state, clock.GetUtcNow()));
     }
 
@@ -270,4 +284,21 @@ public sealed class QueueRunner(
     }
 
     private static string Word(QueueStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>How far an event's state goes before the runner moves on.</summary>
+    private enum Persist
+    {
+        /// <summary>Written and flushed to disk (<see cref="IStateStore.SaveAsync"/>).</summary>
+        Durably,
+
+        /// <summary>Written, flushed with the next durable save (<see cref="IStateStore.RecordAsync"/>).</summary>
+        Recorded,
+
+        /// <summary>
+        /// Held in the scheduler, written with the next write of either kind. There always is one: the runner's next
+        /// step records a start before its spawn, or saves an ending; it never waits first, since a retry that is due
+        /// later would have run before the job that got here.
+        /// </summary>
+        WithNextWrite,
+    }
 }

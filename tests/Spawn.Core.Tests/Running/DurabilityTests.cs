@@ -29,7 +29,7 @@ public sealed class DurabilityTests
     }
 
     [Fact]
-    public async Task Into_a_local_directory_the_exit_rides_with_the_next_pid_save_unless_result_files_are_copied()
+    public async Task Into_a_local_directory_the_exit_is_written_with_the_next_start_unless_result_files_are_copied()
     {
         var store = new RecordingStore();
 
@@ -37,8 +37,8 @@ public sealed class DurabilityTests
 
         Assert.Equal(
             [
-                "record a running (no pid)", "save a running (pid)", "record a completed", "collect a", "record a results",
-                "record b running (no pid)", "save b running (pid)", "save b completed", "collect b", "record b results",
+                "record a running (no pid)", "save a running (pid)", "collect a",
+                "record a completed with results + b running (no pid)", "save b running (pid)", "save b completed", "collect b", "record b results",
             ],
             store.Log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal)));
     }
@@ -68,16 +68,19 @@ public sealed class DurabilityTests
         private Task Note(string how, QueueState state)
         {
             var changed = state.Jobs.Where((job, i) => _last is null || !job.Equals(_last.Jobs[i])).ToList();
-            Log.Add(changed switch
-            {
-                [{ Status: JobStatus.Running } job] => $"{how} {job.JobId} running ({(job.Pid is null ? "no pid" : "pid")})",
-                [{ Status: JobStatus.Completed, ResultsUploaded: true } job] when _last?.Jobs.First(j => j.JobId == job.JobId).Status == JobStatus.Completed => $"{how} {job.JobId} results",
-                [{ Status: JobStatus.Completed } job] => $"{how} {job.JobId} completed",
-                _ => $"{how} queue {state.Status}",
-            });
+            Log.Add(_last is null || changed.Count is 0 or > 2 ? $"{how} queue {state.Status}" : $"{how} {string.Join(" + ", changed.Select(Describe))}");
             _last = state;
             return Task.CompletedTask;
         }
+
+        private string Describe(JobState job) => job switch
+        {
+            { Status: JobStatus.Running } => $"{job.JobId} running ({(job.Pid is null ? "no pid" : "pid")})",
+            { Status: JobStatus.Completed, ResultsUploaded: true } when _last?.Jobs.First(j => j.JobId == job.JobId).Status == JobStatus.Completed => $"{job.JobId} results",
+            { Status: JobStatus.Completed, ResultsUploaded: true } => $"{job.JobId} completed with results",
+            { Status: JobStatus.Completed } => $"{job.JobId} completed",
+            _ => $"{job.JobId} {job.Status}",
+        };
     }
 
     private sealed class Collector(RecordingStore store) : IResultCollector
