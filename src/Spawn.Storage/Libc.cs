@@ -9,6 +9,7 @@ internal static partial class Libc
     public const int NonBlocking = 0x800; // O_NONBLOCK on Linux
     public const int Directory = 0x10000; // O_DIRECTORY on Linux
     public const int CloseOnExec = 0x80000; // O_CLOEXEC on Linux
+    public const int NoSuchFile = 2; // ENOENT
 
     public static int LastError => Marshal.GetLastPInvokeError();
 

@@ -32,6 +32,25 @@ public sealed class DirectoryResultStoreTests : IDisposable
         Assert.Equal(["out.txt"], Directory.GetFiles(_dir["results/p/jobs/a"]).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task A_log_is_linked_not_copied_and_a_later_attempts_log_replaces_it()
+    {
+        var store = new DirectoryResultStore(_dir["results"], "p");
+        var first = _dir.Write("logs/a-stdout.log", "attempt 1\n");
+
+        await store.PutLogAsync("jobs/a/stdout.log", first, CancellationToken.None);
+        File.AppendAllText(first, "written after the collection\n");
+
+        // One file under two names: what the job writes later shows in the results too.
+        Assert.Equal("attempt 1\nwritten after the collection\n", await File.ReadAllTextAsync(_dir["results/p/jobs/a/stdout.log"]));
+
+        var second = _dir.Write("logs/other.log", "attempt 2\n");
+        await store.PutLogAsync("jobs/a/stdout.log", second, CancellationToken.None);
+
+        Assert.Equal("attempt 2\n", await File.ReadAllTextAsync(_dir["results/p/jobs/a/stdout.log"]));
+        Assert.Equal(["stdout.log"], Directory.GetFiles(_dir["results/p/jobs/a"]).Select(Path.GetFileName));
+    }
+
     [Theory]
     [InlineData("../escape.txt")]
     [InlineData("jobs/../../escape.txt")]
