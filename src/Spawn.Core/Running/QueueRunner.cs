@@ -28,6 +28,9 @@ public sealed class QueueRunner(
     /// <summary>A save flushing on another thread (<see cref="Persist.Flushing"/>); every later write waits for it.</summary>
     private Task _flushing = Task.CompletedTask;
 
+    /// <summary>A finished job whose logs are to be linked while the next command starts (<see cref="CollectPendingAsync"/>).</summary>
+    private string? _collectLater;
+
 
     /// <summary>Runs until the queue finishes or <paramref name="cancellationToken"/> interrupts it.</summary>
     /// <exception cref="StateStoreException">The saved state is unreadable or belongs to another queue; nothing was run.</exception>
@@ -57,10 +60,19 @@ public sealed class QueueRunner(
                 await ReclaimAsync(scheduler, job, cancellationToken).ConfigureAwait(false);
             }
 
+            // An agent that died between a job's end and its collection (during an upload, or in the instant before
+            // its logs were linked) left it finished with results_uploaded false: collected now. A link or an upload
+            // made again replaces the first; a collection that failed before is tried again.
+            foreach (var job in saved?.Jobs.Where(IsUncollected) ?? [])
+            {
+                await CollectAsync(scheduler, job.JobId, cancellationToken).ConfigureAwait(false);
+            }
+
             await DriveAsync(scheduler, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
             await SaveAndReport(scheduler, RunEventKind.QueueInterrupted, null, "interrupted: state saved; run the same command again to resume", CancellationToken.None).ConfigureAwait(false);
             await PublishFinalState(scheduler).ConfigureAwait(false);
             return new RunOutcome(scheduler.Snapshot(), Interrupted: true);
@@ -88,6 +100,7 @@ public sealed class QueueRunner(
                     await RunAttemptAsync(scheduler, start.JobId, start.Attempt, queueDeadline, cancellationToken).ConfigureAwait(false);
                     break;
                 case SchedulerDecision.WaitUntil wait:
+                    await CollectPendingAsync(scheduler, cancellationToken).ConfigureAwait(false);
                     var until = queueDeadline is { } d && d < wait.Until ? d : wait.Until;
                     var delay = until - clock.GetUtcNow();
                     if (delay > TimeSpan.Zero)
@@ -97,6 +110,7 @@ public sealed class QueueRunner(
 
                     break;
                 case SchedulerDecision.Finished:
+                    await CollectPendingAsync(scheduler, cancellationToken).ConfigureAwait(false);
                     return;
                 default:
                     throw new InvalidOperationException("a sequential run never waits for more than one running job");
@@ -142,6 +156,7 @@ public sealed class QueueRunner(
             scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
 
             await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {attempt}, pid {running.Pid})", cancellationToken, Persist.Flushing).ConfigureAwait(false);
+            await CollectPendingAsync(scheduler, cancellationToken).ConfigureAwait(false);
             await SuperviseAsync(scheduler, jobId, running, startedAt, queueDeadline, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -214,11 +229,11 @@ public sealed class QueueRunner(
 
         // Durable before the results go up, which may take long: a machine that dies during an upload must not run a
         // finished job again. Logs linked into a local directory take less time than the flush itself, so then the
-        // exit, and the collection below, are written with the next write (the next attempt's start, before its
-        // spawn) and reach the disk with the next save (its pid, flushed while that command starts), or the end. An
-        // agent that dies before that finds the attempt running, its process gone and its exit in attempts.log, and
-        // finishes it without running it again; a machine lost in that moment, about as long as the flush would have
-        // taken, runs the job again.
+        // exit is written with the next write (the next attempt's start, before its spawn) and reaches the disk with
+        // the next save (its pid, flushed while that command runs), or the end; the links are made while the next
+        // command starts. An agent that dies before the exit is written finds the attempt running, its process gone
+        // and its exit in attempts.log, and finishes it without running it again; a machine lost in that moment,
+        // about as long as the flush would have taken, runs the job again.
         var collectsQuickly = collect && results.StoresLogsQuickly && (job.Status != JobStatus.Completed || definition.ResultPaths.Count == 0);
         await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, collectsQuickly ? Persist.WithNextWrite : Persist.Durably).ConfigureAwait(false);
         if (!collect)
@@ -226,8 +241,32 @@ public sealed class QueueRunner(
             return;
         }
 
+        await CollectPendingAsync(scheduler, cancellationToken).ConfigureAwait(false);
+        if (collectsQuickly)
+        {
+            // Quick, but on the way from one job to the next: done while the next command starts instead.
+            _collectLater = jobId;
+            return;
+        }
+
+        await CollectAsync(scheduler, jobId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Collects the logs of the job left for later, if any.</summary>
+    private async Task CollectPendingAsync(QueueScheduler scheduler, CancellationToken cancellationToken)
+    {
+        if (_collectLater is { } jobId)
+        {
+            _collectLater = null;
+            await CollectAsync(scheduler, jobId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CollectAsync(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken)
+    {
         // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
-        var collected = await collector.CollectAsync(definition, job.Status == JobStatus.Completed,
+        var completed = scheduler.Job(jobId).Status == JobStatus.Completed;
+        var collected = await collector.CollectAsync(scheduler.Definition(jobId), completed,
             settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken).ConfigureAwait(false);
         scheduler.Apply(new SchedulerEvent.ResultsCollected(jobId, collected.Uploaded, collected.Problem, clock.GetUtcNow()));
         var detail = collected.Problem is null ? "" : $" ({collected.Problem})";
@@ -236,7 +275,7 @@ public sealed class QueueRunner(
         // for results that did go up: a flag to re-check, never a job run twice.
         await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
             $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken,
-            collectsQuickly ? Persist.WithNextWrite : Persist.Recorded).ConfigureAwait(false);
+            Persist.Recorded).ConfigureAwait(false);
     }
 
     private JobLaunch LaunchFor(JobDefinition job, int attempt)
@@ -266,7 +305,8 @@ public sealed class QueueRunner(
                 await store.SaveAsync(state, cancellationToken).ConfigureAwait(false);
                 break;
             case Persist.Flushing:
-                _flushing = Task.Run(() => store.SaveAsync(state, cancellationToken), cancellationToken);
+                // Not cancellable: a stop request must not leave the pid unsaved, nor the next write an exception.
+                _flushing = Task.Run(() => store.SaveAsync(state, CancellationToken.None), CancellationToken.None);
                 break;
             case Persist.Recorded:
                 await store.RecordAsync(state, cancellationToken).ConfigureAwait(false);
@@ -294,6 +334,9 @@ public sealed class QueueRunner(
             observer.Notify(new RunEvent(RunEventKind.QueueFinished, null, $"warning: could not store queue-state.json in {results.Location}: {e.Message}", state, clock.GetUtcNow()));
         }
     }
+
+    private static bool IsUncollected(JobState job) =>
+        !job.ResultsUploaded && (job.Status == JobStatus.Completed || (job.Status == JobStatus.Failed && job.RetryAt is null && job.Attempt > 0));
 
     private static string Word(QueueStatus status) => status.ToString().ToLowerInvariant();
 

@@ -29,22 +29,41 @@ public sealed class DurabilityTests
     }
 
     [Fact]
-    public async Task Into_a_local_directory_the_exit_is_written_with_the_next_start_unless_result_files_are_copied()
+    public async Task Into_a_local_directory_the_exit_is_written_with_the_next_start_and_the_logs_linked_while_it_runs()
     {
         var store = new RecordingStore();
 
         await Run(store, new NoResults(quick: true), Queues.Job("a"), Queues.Job("b", "a") with { ResultPaths = ["out/*"] });
 
-        // The pid's save flushes while the runner goes on: it may end before or after a's collection, never after the
-        // next write.
+        // The pid's save flushes while the runner goes on, so a's collection may come before or after it is logged;
+        // b's result files are copied, so its exit is saved before they are.
         var log = store.Log;
         Assert.Equal(
             [
                 "record a running (no pid)", "save a running (pid)",
-                "record a completed with results + b running (no pid)", "save b running (pid)", "save b completed", "collect b", "record b results",
+                "record a completed + b running (no pid)", "save b running (pid)", "record a results",
+                "save b completed", "collect b", "record b results",
             ],
             log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal) && entry != "collect a"));
-        Assert.InRange(log.IndexOf("collect a"), log.IndexOf("record a running (no pid)") + 1, log.IndexOf("record a completed with results + b running (no pid)") - 1);
+        Assert.InRange(log.IndexOf("collect a"), log.IndexOf("record a completed + b running (no pid)") + 1, log.IndexOf("record a results") - 1);
+    }
+
+    [Fact]
+    public async Task A_job_that_ended_before_its_results_were_collected_is_collected_when_the_queue_resumes()
+    {
+        // The previous agent died after saving a completed but before collecting it; b never started.
+        var at = DateTimeOffset.UtcNow;
+        var store = new RecordingStore
+        {
+            Saved = new QueueState("q1", "q1", QueueStatus.Running, at, at,
+                [new JobState("a", JobStatus.Completed, 1, at, at, ExitCode: 0), JobState.NotStarted("b")]),
+        };
+
+        await Run(store, new NoResults(quick: true), Queues.Job("a"), Queues.Job("b", "a"));
+
+        var log = store.Log;
+        Assert.Equal(["collect a", "record a results", "record b running (no pid)"], log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal)).Take(3));
+        Assert.Single(log, "collect a");
     }
 
     private static async Task Run(RecordingStore store, IResultStore results, params Model.JobDefinition[] jobs)
@@ -83,7 +102,13 @@ public sealed class DurabilityTests
 
         public string Location => "memory";
 
-        public Task<QueueState?> LoadAsync(CancellationToken cancellationToken) => Task.FromResult<QueueState?>(null);
+        public QueueState? Saved { get; init; }
+
+        public Task<QueueState?> LoadAsync(CancellationToken cancellationToken)
+        {
+            _last = Saved;
+            return Task.FromResult(Saved);
+        }
 
         public Task SaveAsync(QueueState state, CancellationToken cancellationToken) => Note("save", state);
 
