@@ -102,7 +102,8 @@ public static class AttemptLauncher
         {
             if (Marshal.GetLastPInvokeError() != Libc.EINTR)
             {
-                // Not our child any more (cannot happen unless someone reaps for us): the agent falls back to /proc.
+                // Not our child any more (only if something reaped it for us): reported as an attempt that vanished
+                // without a record is, 137.
                 return 128 + ProcessGroup.SIGKILL;
             }
         }
