@@ -26,7 +26,14 @@ public static class AttemptLauncher
 
     public static int Run()
     {
-        Libc.setsid();
+        // The session is also how an attempt is found should this launcher die before recording its pid
+        // (LauncherSession): without one of its own, it must not start anything.
+        if (Libc.setsid() < 0)
+        {
+            Console.Error.WriteLine($"spored launcher: cannot start a session of its own: {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
+            return 1;
+        }
+
         foreach (var signal in new[] { Libc.SIGHUP, Libc.SIGINT, Libc.SIGQUIT, Libc.SIGTERM })
         {
             Libc.signal(signal, Libc.SIG_IGN);

@@ -138,6 +138,26 @@ public sealed class LauncherEdgeCaseTests : IDisposable
         Assert.False(File.Exists(marker));
     }
 
+    [Fact]
+    public async Task A_launcher_that_cannot_have_a_session_of_its_own_refuses_to_start_anything()
+    {
+        // Started as a session leader already (by setsid), its own setsid fails: attempts found by session would
+        // then be looked for among the caller's processes.
+        var start = new System.Diagnostics.ProcessStartInfo("setsid") { RedirectStandardInput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(TestLauncher.Command.FileName);
+        foreach (var argument in TestLauncher.Command.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var launcher = System.Diagnostics.Process.Start(start)!;
+        var errors = await launcher.StandardError.ReadToEndAsync();
+        await launcher.WaitForExitAsync();
+
+        Assert.Equal(1, launcher.ExitCode);
+        Assert.Contains("cannot start a session of its own", errors, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private JobLaunch Launch(string command, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
