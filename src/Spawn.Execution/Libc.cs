@@ -93,8 +93,6 @@ internal static unsafe partial class Libc
     [LibraryImport("libc")]
     public static partial int close(int fd);
 
-    [LibraryImport("libc")]
-    public static partial nint strerror(int error);
-
-    public static string ErrorText(int error) => Marshal.PtrToStringUTF8(strerror(error)) ?? $"errno {error}";
+    /// <summary>"No such file or directory": the C library's words for an error number.</summary>
+    public static string ErrorText(int error) => Marshal.GetPInvokeErrorMessage(error);
 }
