@@ -263,7 +263,7 @@ public sealed class RunQueueTests : IDisposable
         Posix.kill(spawn.Id, Posix.SIGINT);
         await spawn.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
 
-        Assert.True(spawn.ExitCode == 130, await stdout + await spawn.StandardError.ReadToEndAsync());
+        Assert.True(spawn.ExitCode == 130, $"exit code {spawn.ExitCode}\n" + await stdout + await spawn.StandardError.ReadToEndAsync());
         Assert.Empty(Posix.ProcessesWith($"sleep {marker}"));
         var job = _ws.State().Job("long");
         Assert.Equal((JobStatus.Pending, 0), (job.Status, job.Attempt));
