@@ -42,33 +42,21 @@ public static class AttemptLauncher
         using var spawner = new AttemptSpawner();
         using var requests = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 4096);
         using var replies = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        AppendOnlyFile? records = null;
-        try
+        using var records = new OpenRecordFile();
+        while (LaunchRequest.Read(requests) is { } request)
         {
-            while (LaunchRequest.Read(requests) is { } request)
+            AppendOnlyFile recordFile;
+            try
             {
-                // Kept open from one attempt to the next: every run's attempts share one record file.
-                if (records?.Path != request.RecordFile)
-                {
-                    records?.Dispose();
-                    records = null;
-                    try
-                    {
-                        records = AppendOnlyFile.Open(request.RecordFile);
-                    }
-                    catch (IOException e)
-                    {
-                        Reply(replies, $"e {e.Message}");
-                        continue;
-                    }
-                }
-
-                RunAttempt(request, spawner, records, replies);
+                recordFile = records.For(request.RecordFile);
             }
-        }
-        finally
-        {
-            records?.Dispose();
+            catch (IOException e)
+            {
+                Reply(replies, $"e {e.Message}");
+                continue;
+            }
+
+            RunAttempt(request, spawner, recordFile, replies);
         }
 
         return 0;

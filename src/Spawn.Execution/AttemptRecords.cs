@@ -25,11 +25,8 @@ internal static class AttemptRecords
     public static string Name(string exitStatusPath) => Path.GetFileName(exitStatusPath);
 
     /// <summary>Forgets what an earlier run of this attempt recorded, so it is not taken for this run's.</summary>
-    public static void Clear(string exitStatusPath)
-    {
-        using var records = AppendOnlyFile.Open(RecordFile(exitStatusPath));
-        records.AppendLine($"c {Name(exitStatusPath)}");
-    }
+    public static void Clear(OpenRecordFile records, string exitStatusPath) =>
+        records.For(RecordFile(exitStatusPath)).AppendLine($"c {Name(exitStatusPath)}");
 
     /// <summary>The attempt's pid and start time, and its exit code, as far as they are recorded (nulls otherwise).</summary>
     public static AttemptRecord Read(string exitStatusPath)

@@ -17,6 +17,8 @@ internal sealed unsafe class AttemptSpawner : IDisposable
     private readonly SpawnEnvironment _environment = new();
     private readonly void* _attributes = NativeMemory.AllocZeroed(Libc.OpaqueSize);
     private readonly void* _signals = NativeMemory.AllocZeroed(Libc.OpaqueSize);
+    private readonly nint _bash = Marshal.StringToCoTaskMemUTF8(Bash);
+    private readonly nint _dashC = Marshal.StringToCoTaskMemUTF8("-c");
 
     public AttemptSpawner()
     {
@@ -46,7 +48,7 @@ internal sealed unsafe class AttemptSpawner : IDisposable
             Check(Libc.posix_spawn_file_actions_addopen(fileActions, 1, request.StdoutLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.NewFileMode));
             Check(Libc.posix_spawn_file_actions_addopen(fileActions, 2, request.StderrLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.NewFileMode));
 
-            var argv = new nint[] { Allocate(Bash, allocated), Allocate("-c", allocated), Allocate(request.Command, allocated), 0 };
+            var argv = new nint[] { _bash, _dashC, Allocate(request.Command, allocated), 0 };
             var envp = _environment.For(request.Variables, allocated);
             fixed (nint* argvPointer = argv)
             fixed (nint* envpPointer = envp)
@@ -71,6 +73,8 @@ internal sealed unsafe class AttemptSpawner : IDisposable
         Libc.posix_spawnattr_destroy(_attributes);
         NativeMemory.Free(_signals);
         NativeMemory.Free(_attributes);
+        Marshal.FreeCoTaskMem(_bash);
+        Marshal.FreeCoTaskMem(_dashC);
         _environment.Dispose();
     }
 

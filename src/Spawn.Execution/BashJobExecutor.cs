@@ -10,6 +10,7 @@ namespace Spawn.Execution;
 public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcherCommand) : IJobExecutor, IAsyncDisposable
 {
     private readonly SemaphoreSlim _launcherLock = new(1, 1);
+    private readonly OpenRecordFile _records = new();
     private JobLauncher? _launcher;
 
     public async Task<IRunningJob> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
@@ -20,13 +21,13 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
             throw new DirectoryNotFoundException($"working directory {launch.WorkingDirectory} does not exist");
         }
 
-        foreach (var path in new[] { launch.StdoutPath, launch.StderrPath, launch.ExitStatusPath })
+        foreach (var directory in new[] { launch.StdoutPath, launch.StderrPath, launch.ExitStatusPath }.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            Directory.CreateDirectory(directory);
         }
 
         // A stale exit file from an earlier run of this attempt would be taken for this run's result.
-        AttemptRecords.Clear(launch.ExitStatusPath);
+        AttemptRecords.Clear(_records, launch.ExitStatusPath);
         LaunchedAttempt attempt;
         try
         {
@@ -65,6 +66,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
 
     public async ValueTask DisposeAsync()
     {
+        _records.Dispose();
         if (_launcher is { } launcher)
         {
             await launcher.DisposeAsync().ConfigureAwait(false);

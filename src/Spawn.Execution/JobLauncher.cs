@@ -21,9 +21,13 @@ internal sealed class JobLauncher : IAsyncDisposable
     private readonly Task _reading;
     private TaskCompletionSource<LaunchedAttempt>? _pendingStart;
 
-    private JobLauncher(Process process)
+    /// <summary>The agent's BASH_ENV, which the launcher is started without and every attempt gets back.</summary>
+    private readonly string? _bashEnv;
+
+    private JobLauncher(Process process, string? bashEnv)
     {
         _process = process;
+        _bashEnv = bashEnv;
         _reading = Task.Run(ReadRepliesAsync);
     }
 
@@ -44,8 +48,8 @@ internal sealed class JobLauncher : IAsyncDisposable
         }
 
         // The launcher must not hand the user's BASH_ENV to every job; each attempt gets it with its variables instead.
-        start.Environment.Remove(BashEnv);
-        return new JobLauncher(Process.Start(start) ?? throw new IOException($"{command.FileName} did not start"));
+        start.Environment.Remove(BashEnv, out var bashEnv);
+        return new JobLauncher(Process.Start(start) ?? throw new IOException($"{command.FileName} did not start"), bashEnv);
     }
 
     /// <summary>Starts one attempt and returns once the launcher reports its pid, with a task for its exit code.</summary>
@@ -95,10 +99,10 @@ internal sealed class JobLauncher : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static LaunchRequest Request(JobLaunch launch)
+    private LaunchRequest Request(JobLaunch launch)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Environment.GetEnvironmentVariable(BashEnv) is { } agentBashEnv)
+        if (_bashEnv is { } agentBashEnv)
         {
             variables[BashEnv] = agentBashEnv;
         }
