@@ -10,14 +10,17 @@ namespace Spawn.Execution;
 /// <c>spawn</c>), one per agent, in a session of its own. It reads <see cref="LaunchRequest"/>s on stdin and, one at
 /// a time, starts the attempt (<see cref="AttemptSpawner"/>), answers <c>s PID STARTTIME</c>, waits for it and answers
 /// <c>x PID EXITCODE</c> (128+N for a death by signal N, as a shell reports it), appending each fact to the request's
-/// record file first (<see cref="AttemptRecords"/>). A start that fails is answered <c>e MESSAGE</c>.
+/// record file first (<see cref="AttemptRecords"/>). A start that fails is answered <c>e MESSAGE</c>, and a request
+/// to start after an attempt that did not exit 0 by itself is answered <c>d</c> (declined) and starts nothing.
 /// </summary>
 /// <remarks>
 /// Why a process of its own: the record file outlives the agent. An agent that died and came back adopts the attempt
 /// by its records, and the launcher, which the agent's death does not stop, still records the exit. So it ignores
 /// the signals that end a session or a service's main process (the jobs get their own dispositions back), and a
 /// reply the dead agent cannot read costs it nothing. It reads the next request only after the attempt ended, and
-/// ends itself at the end of its input.
+/// ends itself at the end of its input. An attempt asked for "after" the running one is waiting in its input when that
+/// one ends, and starts without the agent in between: a chain of short jobs then pays for one process hop per job,
+/// as make does, not three.
 /// </remarks>
 public static class AttemptLauncher
 {
@@ -40,11 +43,26 @@ public static class AttemptLauncher
         }
 
         using var spawner = new AttemptSpawner();
-        using var requests = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 4096);
         using var replies = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         using var records = new OpenRecordFile();
-        while (LaunchRequest.Read(requests) is { } request)
+        var input = new LauncherInput(0);
+        Ended? ended = null;
+        while (input.Next() is { } message)
         {
+            // A withdrawal read here came too late to matter: what it named was started, or declined, already.
+            if (message is not LaunchRequest request)
+            {
+                continue;
+            }
+
+            var previous = ended;
+            ended = null;
+            if (request.After is { } after && !MayFollow(after, previous, request.AttemptName, input))
+            {
+                Reply(replies, "d");
+                continue;
+            }
+
             AppendOnlyFile recordFile;
             try
             {
@@ -56,18 +74,27 @@ public static class AttemptLauncher
                 continue;
             }
 
-            RunAttempt(request, spawner, recordFile, replies);
+            ended = RunAttempt(request, spawner, recordFile, replies);
         }
 
         return 0;
     }
 
-    private static void RunAttempt(LaunchRequest request, AttemptSpawner spawner, AppendOnlyFile records, Stream replies)
+    /// <summary>
+    /// An attempt asked for after another starts only if that one, the last this launcher waited for, exited 0 by
+    /// itself. A withdrawal waiting in the input means the agent has signalled it, or is about to; an agent that is
+    /// gone cannot take the attempt in, and its successor decides instead.
+    /// </summary>
+    private static bool MayFollow(string after, Ended? previous, string attemptName, LauncherInput input) =>
+        previous is { Code: 0 } last && last.AttemptName == after && !input.HasWithdrawn(attemptName) && !input.AgentGone();
+
+    /// <summary>Starts the attempt and waits for it; null when it could not be started.</summary>
+    private static Ended? RunAttempt(LaunchRequest request, AttemptSpawner spawner, AppendOnlyFile records, Stream replies)
     {
         if (Libc.chdir(request.WorkingDirectory) != 0)
         {
             Reply(replies, Invariant($"e cannot enter {request.WorkingDirectory}: {Libc.ErrorText(Marshal.GetLastPInvokeError())}"));
-            return;
+            return null;
         }
 
         // Before the spawn: should this launcher die before it records the pid, the agent knows an attempt may be
@@ -77,7 +104,7 @@ public static class AttemptLauncher
         if (pid == 0)
         {
             Reply(replies, Invariant($"e cannot start /bin/bash: {Libc.ErrorText(error)}"));
-            return;
+            return null;
         }
 
         // Read before the wait: until it is reaped, the child's /proc entry stays, even if it already ended.
@@ -88,6 +115,7 @@ public static class AttemptLauncher
         var code = WaitForExit(pid);
         records.AppendLine(Invariant($"x {request.AttemptName} {pid} {code}"));
         Reply(replies, Invariant($"x {pid} {code}"));
+        return new Ended(request.AttemptName, code);
     }
 
     private static int WaitForExit(int pid)
@@ -118,4 +146,6 @@ public static class AttemptLauncher
             // The agent is gone; the record file is what its successor reads.
         }
     }
+
+    private sealed record Ended(string AttemptName, int Code);
 }

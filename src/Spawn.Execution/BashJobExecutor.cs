@@ -21,10 +21,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
             throw new DirectoryNotFoundException($"working directory {launch.WorkingDirectory} does not exist");
         }
 
-        foreach (var directory in new[] { launch.StdoutPath, launch.StderrPath, launch.ExitStatusPath }.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
-        {
-            Directory.CreateDirectory(directory);
-        }
+        CreateDirectories(launch);
 
         // A stale exit file from an earlier run of this attempt would be taken for this run's result.
         AttemptRecords.Clear(_records, launch.ExitStatusPath);
@@ -46,6 +43,28 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
 
         return new RunningJob(attempt.Pid, attempt.StartTime, launch.ExitStatusPath, attempt.Exit, clock);
     }
+
+    public Task<IRunningJob?> StartAfterAsync(IRunningJob current, JobLaunch next, CancellationToken cancellationToken)
+    {
+        // Only behind an attempt this launcher runs, and only when nothing is left to check before the start (a
+        // missing working directory is reported by a plain start).
+        if (cancellationToken.IsCancellationRequested || current is not RunningJob { StartedByLauncher: true } running || _launcher is not { IsRunning: true } launcher
+            || !Directory.Exists(next.WorkingDirectory))
+        {
+            return Task.FromResult<IRunningJob?>(null);
+        }
+
+        CreateDirectories(next);
+        AttemptRecords.ClearToFollow(_records, next.ExitStatusPath, running.AttemptName);
+        var started = launcher.StartAfter(running.AttemptName, next);
+        running.BeforeSignal(() => launcher.Withdraw(AttemptRecords.Name(next.ExitStatusPath)));
+        return FollowerAsync(started, next);
+    }
+
+    public Task<AdoptionResult> AdoptSuccessorAsync(JobLaunch previous, JobLaunch next, CancellationToken cancellationToken) =>
+        AttemptRecords.Read(next.ExitStatusPath).Follows == AttemptRecords.Name(previous.ExitStatusPath)
+            ? AdoptAsync(next, pid: 0, startTime: 0, cancellationToken)
+            : Task.FromResult<AdoptionResult>(new AdoptionResult.Lost());
 
     public Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken)
     {
@@ -70,6 +89,33 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         if (_launcher is { } launcher)
         {
             await launcher.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IRunningJob?> FollowerAsync(Task<LaunchedAttempt?> started, JobLaunch next)
+    {
+        try
+        {
+            return await started.ConfigureAwait(false) is { } attempt
+                ? new RunningJob(attempt.Pid, attempt.StartTime, next.ExitStatusPath, attempt.Exit, clock)
+                : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // It could not be started; a plain start of it reports why.
+            return null;
+        }
+        catch (IOException)
+        {
+            return Orphaned(next);
+        }
+    }
+
+    private static void CreateDirectories(JobLaunch launch)
+    {
+        foreach (var directory in new[] { launch.StdoutPath, launch.StderrPath, launch.ExitStatusPath }.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
+        {
+            Directory.CreateDirectory(directory);
         }
     }
 

@@ -9,7 +9,8 @@ namespace Spawn.Execution;
 /// <summary>
 /// The agent's end of <see cref="AttemptLauncher"/>: one launcher process, requests written to its stdin, and a reader
 /// that turns its replies into the start of each attempt and, later, its exit code. Attempts are started one at a
-/// time, in order; the launcher waits for each before it reads the next request.
+/// time, in order; the launcher waits for each before it reads the next request, so a request to start after the
+/// running attempt (<see cref="StartAfter"/>) waits in its input until that one ends.
 /// </summary>
 internal sealed class JobLauncher : IAsyncDisposable
 {
@@ -19,7 +20,8 @@ internal sealed class JobLauncher : IAsyncDisposable
     private readonly SemaphoreSlim _starting = new(1, 1);
     private readonly ConcurrentDictionary<int, TaskCompletionSource<int>> _exits = new();
     private readonly Task _reading;
-    private TaskCompletionSource<LaunchedAttempt>? _pendingStart;
+    private readonly Lock _writing = new();
+    private TaskCompletionSource<LaunchedAttempt?>? _pendingStart;
 
     /// <summary>The agent's BASH_ENV, which the launcher is started without and every attempt gets back.</summary>
     private readonly string? _bashEnv;
@@ -57,26 +59,68 @@ internal sealed class JobLauncher : IAsyncDisposable
     public async Task<LaunchedAttempt> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
         await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = Send(Request(launch, after: null));
+
+        // Not cancellable: once the request is out the attempt starts, and its pid must be known to be stopped.
+        return await started.ConfigureAwait(false) ?? throw new IOException("the job launcher declined a plain start");
+    }
+
+    /// <summary>
+    /// Asks for <paramref name="launch"/> to start as soon as the attempt named <paramref name="previous"/>, which
+    /// this launcher is waiting for, exits 0 by itself; the request is written before this returns. The task
+    /// completes with the attempt once started, or null when the launcher declined it (or could not start it), or
+    /// with an <see cref="IOException"/> when the launcher died first. Null at once if another start is under way.
+    /// </summary>
+    public Task<LaunchedAttempt?> StartAfter(string previous, JobLaunch launch) =>
+        _starting.Wait(0) ? Send(Request(launch, previous)) : Task.FromResult<LaunchedAttempt?>(null);
+
+    /// <summary>
+    /// Tells the launcher not to start <paramref name="attemptName"/> after all. Written before the attempt it was to
+    /// follow is signalled, it is in the launcher's input by the time that one ends.
+    /// </summary>
+    public void Withdraw(string attemptName)
+    {
         try
         {
-            var pending = new TaskCompletionSource<LaunchedAttempt>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Write(new Withdrawal(attemptName));
+        }
+        catch (IOException)
+        {
+            // The launcher is gone, and with it the request.
+        }
+    }
+
+    /// <summary>Writes a start request (the caller holds <see cref="_starting"/>) and returns what it comes to.</summary>
+    private async Task<LaunchedAttempt?> Send(LaunchRequest request)
+    {
+        try
+        {
+            var pending = new TaskCompletionSource<LaunchedAttempt?>(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref _pendingStart, pending);
             if (!IsRunning)
             {
                 throw new IOException("the job launcher has ended");
             }
 
-            var requests = _process.StandardInput.BaseStream;
-            await requests.WriteAsync(Request(launch).Encode(), CancellationToken.None).ConfigureAwait(false);
-            await requests.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-
-            // Not cancellable: once the request is out the attempt starts, and its pid must be known to be stopped.
+            Write(request);
             return await pending.Task.ConfigureAwait(false);
         }
         finally
         {
             Volatile.Write(ref _pendingStart, null);
             _starting.Release();
+        }
+    }
+
+    /// <summary>One message in one write: requests are small, and the launcher's pipe holds 64 KiB.</summary>
+    private void Write(LauncherMessage message)
+    {
+        var bytes = message.Encode();
+        lock (_writing)
+        {
+            var requests = _process.StandardInput.BaseStream;
+            requests.Write(bytes);
+            requests.Flush();
         }
     }
 
@@ -99,7 +143,7 @@ internal sealed class JobLauncher : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private LaunchRequest Request(JobLaunch launch)
+    private LaunchRequest Request(JobLaunch launch, string? after)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         if (_bashEnv is { } agentBashEnv)
@@ -120,7 +164,8 @@ internal sealed class JobLauncher : IAsyncDisposable
             AttemptRecords.Name(launch.ExitStatusPath),
             Path.GetFullPath(launch.WorkingDirectory),
             launch.Command,
-            [.. variables.Select(v => $"{v.Key}={v.Value}")]);
+            [.. variables.Select(v => $"{v.Key}={v.Value}")],
+            after);
     }
 
     private async Task ReadRepliesAsync()
@@ -153,6 +198,12 @@ internal sealed class JobLauncher : IAsyncDisposable
             // Nothing was started (a log or the working directory could not be opened): the attempt fails, as a
             // command that cannot start does.
             Volatile.Read(ref _pendingStart)?.TrySetException(new Win32Exception(line[2..]));
+            return;
+        }
+
+        if (line == "d")
+        {
+            Volatile.Read(ref _pendingStart)?.TrySetResult(null);
             return;
         }
 

@@ -4,7 +4,8 @@ namespace Spawn.Execution;
 
 /// <summary>
 /// The C library calls the launcher needs and .NET does not offer: <c>posix_spawn</c> with a process group and file
-/// actions, <c>waitpid</c> for one child's status, <c>setsid</c>, signal dispositions, and O_APPEND writes.
+/// actions, <c>waitpid</c> for one child's status, <c>setsid</c>, signal dispositions, O_APPEND writes, and
+/// reads of its input that can ask whether anything is waiting (<c>poll</c>).
 /// </summary>
 /// <remarks>
 /// The opaque glibc types (<c>posix_spawnattr_t</c>, 336 bytes; <c>posix_spawn_file_actions_t</c>, 80;
@@ -92,6 +93,24 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc")]
     public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint read(int fd, byte* buffer, nint count);
+
+    public const short POLLIN = 0x1;
+    public const short POLLHUP = 0x10;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+
+    /// <summary><c>struct pollfd</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
 
     /// <summary>"No such file or directory": the C library's words for an error number.</summary>
     public static string ErrorText(int error) => Marshal.GetPInvokeErrorMessage(error);

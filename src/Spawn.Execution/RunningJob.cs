@@ -13,9 +13,21 @@ internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath
     /// <summary>Short enough that a stop lands well within its grace, long enough to cost nothing measurable.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Withdraws the attempt asked to follow this one, if any: done before the first signal, so that the
+    /// launcher never starts it after an ending the agent caused.</summary>
+    private Action? _beforeSignal;
+
     public int Pid => pid;
 
     public ulong StartTime => startTime;
+
+    /// <summary>The attempt's name in the record file.</summary>
+    public string AttemptName => AttemptRecords.Name(exitStatusPath);
+
+    /// <summary>True when this agent's launcher started it and reports its exit.</summary>
+    public bool StartedByLauncher => reportedExit is not null;
+
+    public void BeforeSignal(Action withdraw) => _beforeSignal = withdraw;
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
@@ -44,6 +56,7 @@ internal sealed class RunningJob(int pid, ulong startTime, string exitStatusPath
 
     public async Task TerminateAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
+        Interlocked.Exchange(ref _beforeSignal, null)?.Invoke();
         ProcessGroup.Signal(pid, startTime, ProcessGroup.SIGTERM);
         var deadline = clock.GetUtcNow() + grace;
         while (ProcessGroup.IsAlive(pid, startTime) && clock.GetUtcNow() < deadline)

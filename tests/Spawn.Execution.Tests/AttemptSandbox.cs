@@ -22,6 +22,11 @@ internal sealed class AttemptSandbox : IDisposable
     public JobLaunch Launch(string command, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
         new("q1", "job", 1, command, environment ?? new Dictionary<string, string>(), workingDirectory ?? Root, Stdout, Stderr, ExitFile);
 
+    /// <summary>Another job's first attempt, with its files beside this sandbox's job's.</summary>
+    public JobLaunch LaunchOf(string jobId, string command) =>
+        new("q1", jobId, 1, command, new Dictionary<string, string>(), Root, Path.Combine(Root, "logs", $"{jobId}-stdout.log"),
+            Path.Combine(Root, "logs", $"{jobId}-stderr.log"), Path.Combine(Root, "attempts", $"{jobId}.1.exit"));
+
     public string ReadStdout() => File.Exists(Stdout) ? File.ReadAllText(Stdout) : "";
 
     public string ReadStderr() => File.Exists(Stderr) ? File.ReadAllText(Stderr) : "";
@@ -101,7 +106,6 @@ internal static class Observe
 
     public static bool IsLive(int pid) => Stat(pid) is { } fields && fields[0] != "Z";
 
-    /// <summary>Runs <c>/bin/bash -c COMMAND</c> directly and returns its stdout, as the reference for "exactly like bash -c".</summary>
     /// <summary>
     /// What the launcher recorded in <c>attempts.log</c> for the attempt named by <paramref name="exitFile"/> since it
     /// was last cleared: "PID STARTTIME" and the exit code, as text; null for what is not recorded (yet).
@@ -116,6 +120,7 @@ internal static class Observe
             found = line.Split(' ') switch
             {
                 ["c", var n] when n == name => (null, null),
+                ["a", var n, _] when n == name => (null, null),
                 ["s", var n, var pid, var start] when n == name => (pid + " " + start, found.Exit),
                 ["x", var n, _, var code] when n == name => (found.Identity, code),
                 _ => found,

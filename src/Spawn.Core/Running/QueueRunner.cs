@@ -150,16 +150,70 @@ public sealed class QueueRunner(
             return;
         }
 
-        await using (running.ConfigureAwait(false))
-        {
-            var startedAt = clock.GetUtcNow();
-            scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
+        await WatchAsync(scheduler, jobId, running, queueDeadline, cancellationToken).ConfigureAwait(false);
+    }
 
-            await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {attempt}, pid {running.Pid})", cancellationToken, Persist.Flushing).ConfigureAwait(false);
-            await CollectPendingAsync(scheduler, cancellationToken).ConfigureAwait(false);
-            await SuperviseAsync(scheduler, jobId, running, startedAt, queueDeadline, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Sees a started attempt to its end. While it runs, the job that comes next if it succeeds is asked to follow it
+    /// (<see cref="IJobExecutor.StartAfterAsync"/>); when that one did start, it is watched next, and so on: along a
+    /// chain of jobs the runner does not stand between two commands, and its bookkeeping runs beside them.
+    /// </summary>
+    private async Task WatchAsync(QueueScheduler scheduler, string jobId, IRunningJob running, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            SchedulerDecision.StartJob? next;
+            IRunningJob? follower;
+            await using (running.ConfigureAwait(false))
+            {
+                var startedAt = clock.GetUtcNow();
+                scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
+                await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {scheduler.Job(jobId).Attempt}, pid {running.Pid})",
+                    cancellationToken, Persist.Flushing).ConfigureAwait(false);
+
+                // Only logs linked into a local directory are left for later: they never wait for a stop request.
+                await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
+                next = FollowerOf(scheduler, jobId, cancellationToken);
+                var following = next is null ? null : executor.StartAfterAsync(running, LaunchFor(scheduler.Definition(next.JobId), next.Attempt), cancellationToken);
+                var definition = scheduler.Definition(jobId);
+                var (ending, code) = await _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken).ConfigureAwait(false);
+                follower = following is null ? null : await following.ConfigureAwait(false);
+                if (follower is null)
+                {
+                    await FinishAsync(scheduler, jobId, ending, code, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            // The follower started, so this attempt exited 0 by itself before anything signalled it, whatever the
+            // supervisor saw at the same moment. Until the follower is in the state, nothing may cancel: an agent
+            // that stopped here would leave it running unrecorded, for the next agent to start again.
+            await TakeInFollowerAsync(scheduler, jobId, next!).ConfigureAwait(false);
+            (jobId, running) = (next!.JobId, follower);
         }
     }
+
+    /// <summary>Records the attempt that ended 0 and the one that follows it, started already; both reach the state file
+    /// with the follower's pid.</summary>
+    private async Task TakeInFollowerAsync(QueueScheduler scheduler, string jobId, SchedulerDecision.StartJob next)
+    {
+        await FinishAttemptAsync(scheduler, jobId, 0, reason: null, CancellationToken.None).ConfigureAwait(false);
+        if (scheduler.Next(clock.GetUtcNow()) != next)
+        {
+            throw new InvalidOperationException($"{next.JobId} followed {jobId}, but the scheduler now chooses {scheduler.Next(clock.GetUtcNow())}");
+        }
+
+        scheduler.Apply(new SchedulerEvent.Started(next.JobId, next.Attempt, clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// The job to ask to follow <paramref name="jobId"/>: the one the scheduler chooses once it succeeds, if nothing
+    /// has to happen in between (its logs are only linked into a local directory, done while the next command runs).
+    /// </summary>
+    private SchedulerDecision.StartJob? FollowerOf(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && results.StoresLogsQuickly && scheduler.Definition(jobId).ResultPaths.Count == 0
+            ? scheduler.NextOnceCompleted(jobId)
+            : null;
 
     /// <summary>Decides what became of a job an earlier agent left running.</summary>
     private async Task ReclaimAsync(QueueScheduler scheduler, JobState job, CancellationToken cancellationToken)
@@ -179,6 +233,11 @@ public sealed class QueueRunner(
                 break;
             case AdoptionResult.FinishedWhileAway finished:
                 await FinishAttemptAsync(scheduler, job.JobId, finished.ExitCode, "finished while the agent was down", cancellationToken).ConfigureAwait(false);
+                if (finished.ExitCode == 0)
+                {
+                    await ReclaimFollowersAsync(scheduler, launch, cancellationToken).ConfigureAwait(false);
+                }
+
                 break;
             default:
                 scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} was cut short by the agent's or the machine's death", CountsAsCrash: true, clock.GetUtcNow()));
@@ -187,10 +246,51 @@ public sealed class QueueRunner(
         }
     }
 
+    /// <summary>
+    /// The job after one that ended 0 while no agent watched may have been started by the launcher, at an earlier
+    /// agent's request (<see cref="IJobExecutor.StartAfterAsync"/>), before any state said so: it is taken in, never
+    /// started again; and if it ended 0 too, so may the one after it.
+    /// </summary>
+    private async Task ReclaimFollowersAsync(QueueScheduler scheduler, JobLaunch previous, CancellationToken cancellationToken)
+    {
+        while (scheduler.Next(clock.GetUtcNow()) is SchedulerDecision.StartJob next)
+        {
+            var launch = LaunchFor(scheduler.Definition(next.JobId), next.Attempt);
+            var found = await executor.AdoptSuccessorAsync(previous, launch, cancellationToken).ConfigureAwait(false);
+            if (found is AdoptionResult.Lost)
+            {
+                return;
+            }
+
+            scheduler.Apply(new SchedulerEvent.Started(next.JobId, next.Attempt, clock.GetUtcNow()));
+            if (found is AdoptionResult.StillRunning still)
+            {
+                Report(scheduler, RunEventKind.JobAdopted, next.JobId, $"{next.JobId} started while the agent was down, still running (pid {still.Job.Pid}): adopted");
+                await WatchAsync(scheduler, next.JobId, still.Job, scheduler.StartedAt + queue.GlobalTimeout, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var code = ((AdoptionResult.FinishedWhileAway)found).ExitCode;
+            await FinishAttemptAsync(scheduler, next.JobId, code, "started and finished while the agent was down", cancellationToken).ConfigureAwait(false);
+            if (code != 0)
+            {
+                return;
+            }
+
+            previous = launch;
+        }
+    }
+
     private async Task SuperviseAsync(QueueScheduler scheduler, string jobId, IRunningJob running, DateTimeOffset startedAt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
     {
         var definition = scheduler.Definition(jobId);
         var (ending, code) = await _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken).ConfigureAwait(false);
+        await FinishAsync(scheduler, jobId, ending, code, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FinishAsync(QueueScheduler scheduler, string jobId, AttemptEnding ending, int code, CancellationToken cancellationToken)
+    {
+        var definition = scheduler.Definition(jobId);
         switch (ending)
         {
             case AttemptEnding.Exited:

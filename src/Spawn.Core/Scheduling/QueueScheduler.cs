@@ -120,19 +120,44 @@ public sealed class QueueScheduler
         {
             var next = _awaitingRetry.MinBy(i => (_jobs[i].RetryAt, i));
             var until = _jobs[next].RetryAt ?? now;
-            return until <= now
-                ? new SchedulerDecision.StartJob(_jobs[next].JobId, _jobs[next].Attempt + 1)
-                : new SchedulerDecision.WaitUntil(until, _jobs[next].JobId);
+            return until <= now ? StartOf(next) : new SchedulerDecision.WaitUntil(until, _jobs[next].JobId);
         }
 
         if (_ready.Count > 0)
         {
-            var next = _ready.Min;
-            return new SchedulerDecision.StartJob(_jobs[next].JobId, _jobs[next].Attempt + 1);
+            return StartOf(_ready.Min);
         }
 
         return _running.Count > 0 ? new SchedulerDecision.WaitForRunningJobs() : new SchedulerDecision.Finished();
     }
+
+    /// <summary>
+    /// What <see cref="Next"/> will decide once <paramref name="jobId"/>, the one job running, exits 0, if nothing
+    /// else happens first; null when that is not to start a job at once (the queue is stopping, or a retry's backoff
+    /// comes first, which depends on the clock).
+    /// </summary>
+    public SchedulerDecision.StartJob? NextOnceCompleted(string jobId)
+    {
+        var i = IndexInState(jobId, JobStatus.Running);
+        if (MaxConcurrency != 1 || _running.Count != 1 || _stopReason is not null || _awaitingRetry.Count > 0)
+        {
+            return null;
+        }
+
+        // The jobs OnExited will make ready; the first in the file wins, as in Next.
+        int? next = _ready.Count > 0 ? _ready.Min : null;
+        foreach (var dependent in _dependents[i])
+        {
+            if (_unmetDependencies[dependent] == 1 && _jobs[dependent].Status == JobStatus.Pending && (next is null || dependent < next))
+            {
+                next = dependent;
+            }
+        }
+
+        return next is { } n ? StartOf(n) : null;
+    }
+
+    private SchedulerDecision.StartJob StartOf(int i) => new(_jobs[i].JobId, _jobs[i].Attempt + 1);
 
     public void Apply(SchedulerEvent change)
     {

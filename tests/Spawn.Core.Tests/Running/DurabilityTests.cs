@@ -145,7 +145,13 @@ public sealed class DurabilityTests
     {
         public Task<IRunningJob> StartAsync(JobLaunch launch, CancellationToken cancellationToken) => Task.FromResult<IRunningJob>(new Exited());
 
+        public Task<IRunningJob?> StartAfterAsync(IRunningJob current, JobLaunch next, CancellationToken cancellationToken) =>
+            Task.FromResult<IRunningJob?>(null);
+
         public Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken) =>
+            Task.FromResult<AdoptionResult>(new AdoptionResult.Lost());
+
+        public Task<AdoptionResult> AdoptSuccessorAsync(JobLaunch previous, JobLaunch next, CancellationToken cancellationToken) =>
             Task.FromResult<AdoptionResult>(new AdoptionResult.Lost());
     }
 
