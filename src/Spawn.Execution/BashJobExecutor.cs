@@ -55,10 +55,11 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         }
 
         CreateDirectories(next);
+        var createdLogs = CreateLogs(next);
         AttemptRecords.ClearToFollow(_records, next.ExitStatusPath, running.AttemptName);
         var started = launcher.StartAfter(running.AttemptName, next);
         running.BeforeSignal(() => launcher.Withdraw(AttemptRecords.Name(next.ExitStatusPath)));
-        return FollowerAsync(started, next);
+        return FollowerAsync(started, next, createdLogs);
     }
 
     public Task<AdoptionResult> AdoptSuccessorAsync(JobLaunch previous, JobLaunch next, CancellationToken cancellationToken) =>
@@ -92,23 +93,58 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         }
     }
 
-    private async Task<IRunningJob?> FollowerAsync(Task<LaunchedAttempt?> started, JobLaunch next)
+    private async Task<IRunningJob?> FollowerAsync(Task<LaunchedAttempt?> started, JobLaunch next, IReadOnlyList<string> createdLogs)
     {
+        IRunningJob? follower;
         try
         {
-            return await started.ConfigureAwait(false) is { } attempt
+            follower = await started.ConfigureAwait(false) is { } attempt
                 ? new RunningJob(attempt.Pid, attempt.StartTime, next.ExitStatusPath, attempt.Exit, clock)
                 : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             // It could not be started; a plain start of it reports why.
-            return null;
+            follower = null;
         }
         catch (IOException)
         {
-            return Orphaned(next);
+            follower = Orphaned(next);
         }
+
+        if (follower is null)
+        {
+            // A job that never ran has no logs.
+            foreach (var log in createdLogs.Where(log => new FileInfo(log) is { Exists: true, Length: 0 }))
+            {
+                File.Delete(log);
+            }
+        }
+
+        return follower;
+    }
+
+    /// <summary>
+    /// Creates a follower's log files while the command before it runs: the child opens them between two commands, and
+    /// here opening a new file took it about 0.1 ms longer than opening one that exists. Returns those it created.
+    /// </summary>
+    private static List<string> CreateLogs(JobLaunch next)
+    {
+        var created = new List<string>(2);
+        foreach (var log in new[] { next.StdoutPath, next.StderrPath }.Distinct())
+        {
+            try
+            {
+                File.OpenHandle(log, FileMode.CreateNew, FileAccess.Write).Dispose();
+                created.Add(log);
+            }
+            catch (IOException)
+            {
+                // Kept from an earlier attempt, or it cannot be made: then the child's own open says why.
+            }
+        }
+
+        return created;
     }
 
     private static void CreateDirectories(JobLaunch launch)

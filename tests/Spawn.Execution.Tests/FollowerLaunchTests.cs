@@ -48,6 +48,7 @@ public sealed class FollowerLaunchTests
         Assert.Null(next);
         Assert.Equal(3, await first.WaitForExitAsync(CancellationToken.None));
         Assert.DoesNotContain(Records(sandbox), line => line.StartsWith("p next.1.exit ", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(sandbox.Root, "logs", "next-stdout.log")), "a job that never ran was left a log file");
         var other = await executor.StartAsync(sandbox.LaunchOf("other", "echo other"), CancellationToken.None);
         Assert.Equal(0, await other.WaitForExitAsync(CancellationToken.None));
         Assert.Equal(("", "other\n"), (Output(sandbox, "next"), Output(sandbox, "other")));

@@ -100,7 +100,8 @@ public sealed class QueueRunner(
                     await RunAttemptAsync(scheduler, start.JobId, start.Attempt, queueDeadline, cancellationToken).ConfigureAwait(false);
                     break;
                 case SchedulerDecision.WaitUntil wait:
-                    await CollectPendingAsync(scheduler, cancellationToken).ConfigureAwait(false);
+                    // Nothing else is written during the wait: the collection is, at once.
+                    await CollectPendingAsync(scheduler, cancellationToken, Persist.Recorded).ConfigureAwait(false);
                     var until = queueDeadline is { } d && d < wait.Until ? d : wait.Until;
                     var delay = until - clock.GetUtcNow();
                     if (delay > TimeSpan.Zero)
@@ -353,16 +354,18 @@ public sealed class QueueRunner(
     }
 
     /// <summary>Collects the logs of the job left for later, if any.</summary>
-    private async Task CollectPendingAsync(QueueScheduler scheduler, CancellationToken cancellationToken)
+    /// <remarks>What it records rides with the runner's next write by default, as the exit before it did: the runner
+    /// always writes next (a start, an exit, the end), and an agent that dies first only links the logs again.</remarks>
+    private async Task CollectPendingAsync(QueueScheduler scheduler, CancellationToken cancellationToken, Persist persist = Persist.WithNextWrite)
     {
         if (_collectLater is { } jobId)
         {
             _collectLater = null;
-            await CollectAsync(scheduler, jobId, cancellationToken).ConfigureAwait(false);
+            await CollectAsync(scheduler, jobId, cancellationToken, persist).ConfigureAwait(false);
         }
     }
 
-    private async Task CollectAsync(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken)
+    private async Task CollectAsync(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken, Persist persist = Persist.Recorded)
     {
         // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
         var completed = scheduler.Job(jobId).Status == JobStatus.Completed;
@@ -375,7 +378,7 @@ public sealed class QueueRunner(
         // for results that did go up: a flag to re-check, never a job run twice.
         await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
             $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken,
-            Persist.Recorded).ConfigureAwait(false);
+            persist).ConfigureAwait(false);
     }
 
     private JobLaunch LaunchFor(JobDefinition job, int attempt)

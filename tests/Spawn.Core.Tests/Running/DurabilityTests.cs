@@ -35,17 +35,35 @@ public sealed class DurabilityTests
 
         await Run(store, new NoResults(quick: true), Queues.Job("a"), Queues.Job("b", "a") with { ResultPaths = ["out/*"] });
 
-        // The pid's save flushes while the runner goes on, so a's collection may come before or after it is logged;
-        // b's result files are copied, so its exit is saved before they are.
+        // The pid's save flushes while the runner goes on, so a's collection may come before or after it is logged; that
+        // a's logs are linked rides with the next write, b's exit. b's result files are copied, so its exit is saved
+        // before they are.
         var log = store.Log;
         Assert.Equal(
             [
                 "record a running (no pid)", "save a running (pid)",
-                "record a completed + b running (no pid)", "save b running (pid)", "record a results",
-                "save b completed", "collect b", "record b results",
+                "record a completed + b running (no pid)", "save b running (pid)",
+                "save a results + b completed", "collect b", "record b results",
             ],
             log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal) && entry != "collect a"));
-        Assert.InRange(log.IndexOf("collect a"), log.IndexOf("record a completed + b running (no pid)") + 1, log.IndexOf("record a results") - 1);
+        Assert.InRange(log.IndexOf("collect a"), log.IndexOf("record a completed + b running (no pid)") + 1, log.IndexOf("save a results + b completed") - 1);
+    }
+
+    [Fact]
+    public async Task A_follower_the_launcher_started_is_written_once_with_its_pid_together_with_the_exit_before_it()
+    {
+        var store = new RecordingStore();
+
+        await Run(store, new NoResults(quick: true), new InstantExecutor(startsFollowers: true), Queues.Job("a"), Queues.Job("b", "a"));
+
+        // b never appears running without its pid: the launcher started it before the agent wrote anything about it.
+        // The pid's save flushes on another thread, so the collections may be logged on either side of it.
+        var log = store.Log;
+        Assert.Equal(
+            ["record a running (no pid)", "save a running (pid)", "save a completed + b running (pid)", "save a results + b completed with results"],
+            log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal) && !entry.StartsWith("collect", StringComparison.Ordinal)));
+        Assert.InRange(log.IndexOf("collect a"), log.IndexOf("save a running (pid)") + 1, log.IndexOf("collect b") - 1);
+        Assert.True(log.IndexOf("collect b") < log.IndexOf("save a results + b completed with results"));
     }
 
     [Fact]
@@ -66,10 +84,13 @@ public sealed class DurabilityTests
         Assert.Single(log, "collect a");
     }
 
-    private static async Task Run(RecordingStore store, IResultStore results, params Model.JobDefinition[] jobs)
+    private static Task Run(RecordingStore store, IResultStore results, params Model.JobDefinition[] jobs) =>
+        Run(store, results, new InstantExecutor(startsFollowers: false), jobs);
+
+    private static async Task Run(RecordingStore store, IResultStore results, IJobExecutor executor, params Model.JobDefinition[] jobs)
     {
         var runner = new QueueRunner(Queues.Of(jobs), new RunnerSettings("logs", "attempts", "."),
-            new InstantExecutor(), store, new Collector(store), results, new NoObserver(), TimeProvider.System, () => 0.5);
+            executor, store, new Collector(store), results, new NoObserver(), TimeProvider.System, () => 0.5);
         var outcome = await runner.RunAsync(CancellationToken.None);
         Assert.Equal(0, outcome.ExitCode);
     }
@@ -141,12 +162,13 @@ public sealed class DurabilityTests
         }
     }
 
-    private sealed class InstantExecutor : IJobExecutor
+    /// <summary>Every command exits 0 at once; <paramref name="startsFollowers"/>: as the launcher does, the next one starts with it.</summary>
+    private sealed class InstantExecutor(bool startsFollowers) : IJobExecutor
     {
         public Task<IRunningJob> StartAsync(JobLaunch launch, CancellationToken cancellationToken) => Task.FromResult<IRunningJob>(new Exited());
 
         public Task<IRunningJob?> StartAfterAsync(IRunningJob current, JobLaunch next, CancellationToken cancellationToken) =>
-            Task.FromResult<IRunningJob?>(null);
+            Task.FromResult<IRunningJob?>(startsFollowers ? new Exited() : null);
 
         public Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken) =>
             Task.FromResult<AdoptionResult>(new AdoptionResult.Lost());
