@@ -11,6 +11,9 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
 {
     private readonly SemaphoreSlim _launcherLock = new(1, 1);
     private readonly OpenRecordFile _records = new();
+
+    /// <summary>Log and attempt directories made (or found) already: every attempt of a run names the same ones.</summary>
+    private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
     private JobLauncher? _launcher;
 
     public async Task<IRunningJob> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
@@ -147,11 +150,16 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         return created;
     }
 
-    private static void CreateDirectories(JobLaunch launch)
+    private void CreateDirectories(JobLaunch launch)
     {
-        foreach (var directory in new[] { launch.StdoutPath, launch.StderrPath, launch.ExitStatusPath }.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
+        foreach (var path in (ReadOnlySpan<string>)[launch.StdoutPath, launch.StderrPath, launch.ExitStatusPath])
         {
-            Directory.CreateDirectory(directory);
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            if (!_directories.Contains(directory))
+            {
+                Directory.CreateDirectory(directory);
+                _directories.Add(directory);
+            }
         }
     }
 

@@ -16,6 +16,13 @@ internal sealed class JobLauncher : IAsyncDisposable
 {
     private const string BashEnv = "BASH_ENV";
 
+    /// <summary>
+    /// The largest request sent to wait in the launcher's input while an attempt runs. A pipe holds at least one page
+    /// (4 KiB), so it always fits with a withdrawal behind it, and neither write can block: a blocked write would hold
+    /// up the agent until the running attempt ends, timeout or not.
+    /// </summary>
+    private const int MaxWaitingRequest = 2048;
+
     private readonly Process _process;
     private readonly SemaphoreSlim _starting = new(1, 1);
     private readonly ConcurrentDictionary<int, TaskCompletionSource<int>> _exits = new();
@@ -58,11 +65,11 @@ internal sealed class JobLauncher : IAsyncDisposable
     /// <exception cref="IOException">The launcher is gone; nothing was started.</exception>
     public async Task<LaunchedAttempt> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
+        var request = Request(launch, after: null).Encode();
         await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var started = Send(Request(launch, after: null));
 
         // Not cancellable: once the request is out the attempt starts, and its pid must be known to be stopped.
-        return await started.ConfigureAwait(false) ?? throw new IOException("the job launcher declined a plain start");
+        return await Send(request).ConfigureAwait(false) ?? throw new IOException("the job launcher declined a plain start");
     }
 
     /// <summary>
@@ -71,8 +78,21 @@ internal sealed class JobLauncher : IAsyncDisposable
     /// completes with the attempt once started, or null when the launcher declined it (or could not start it), or
     /// with an <see cref="IOException"/> when the launcher died first. Null at once if another start is under way.
     /// </summary>
-    public Task<LaunchedAttempt?> StartAfter(string previous, JobLaunch launch) =>
-        _starting.Wait(0) ? Send(Request(launch, previous)) : Task.FromResult<LaunchedAttempt?>(null);
+    public Task<LaunchedAttempt?> StartAfter(string previous, JobLaunch launch)
+    {
+        byte[] request;
+        try
+        {
+            request = Request(launch, previous).Encode();
+        }
+        catch (IOException)
+        {
+            // A NUL in the command or a variable: a plain start of it reports that.
+            return Task.FromResult<LaunchedAttempt?>(null);
+        }
+
+        return request.Length <= MaxWaitingRequest && _starting.Wait(0) ? Send(request) : Task.FromResult<LaunchedAttempt?>(null);
+    }
 
     /// <summary>
     /// Tells the launcher not to start <paramref name="attemptName"/> after all. Written before the attempt it was to
@@ -82,7 +102,7 @@ internal sealed class JobLauncher : IAsyncDisposable
     {
         try
         {
-            Write(new Withdrawal(attemptName));
+            Write(new Withdrawal(attemptName).Encode());
         }
         catch (IOException)
         {
@@ -91,7 +111,7 @@ internal sealed class JobLauncher : IAsyncDisposable
     }
 
     /// <summary>Writes a start request (the caller holds <see cref="_starting"/>) and returns what it comes to.</summary>
-    private async Task<LaunchedAttempt?> Send(LaunchRequest request)
+    private async Task<LaunchedAttempt?> Send(byte[] request)
     {
         try
         {
@@ -112,10 +132,10 @@ internal sealed class JobLauncher : IAsyncDisposable
         }
     }
 
-    /// <summary>One message in one write: requests are small, and the launcher's pipe holds 64 KiB.</summary>
-    private void Write(LauncherMessage message)
+    /// <summary>One message in one write. A plain start is read at once (the launcher is idle); a request that waits
+    /// is small enough never to block (<see cref="MaxWaitingRequest"/>).</summary>
+    private void Write(byte[] bytes)
     {
-        var bytes = message.Encode();
         lock (_writing)
         {
             var requests = _process.StandardInput.BaseStream;

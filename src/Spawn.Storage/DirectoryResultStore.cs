@@ -42,11 +42,17 @@ public sealed class DirectoryResultStore(string rootDirectory, string prefix) : 
             }
         }
 
-        // An earlier attempt's log is there (replaced whole), or the log is on another file system (copied).
+        // An earlier attempt's log is there (replaced whole), or the log is on another file system (copied; a FIFO
+        // in its place would block the copy forever).
         return PutAsync(key, temp =>
         {
             if (Libc.Link(logPath, temp) != 0)
             {
+                if (ResultSource.ProblemWith(logPath) is { } unreadable)
+                {
+                    throw new IOException($"{logPath} could not be read: {unreadable}");
+                }
+
                 File.Copy(logPath, temp);
             }
         }, cancellationToken);

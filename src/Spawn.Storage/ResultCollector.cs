@@ -71,7 +71,8 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
 
     private async Task<bool> TryPutAsync(string key, string file, List<string> problems, CancellationToken cancellationToken, bool isLog = false)
     {
-        if (ResultSource.ProblemWith(file) is { } unreadable)
+        // A log linked into place is never read here; the store checks it itself should it have to copy it instead.
+        if (!(isLog && store.StoresLogsQuickly) && ResultSource.ProblemWith(file) is { } unreadable)
         {
             problems.Add($"{file} could not be read: {unreadable}");
             return false;
