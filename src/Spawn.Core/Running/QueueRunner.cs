@@ -176,8 +176,7 @@ public sealed class QueueRunner(
                 await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
                 next = FollowerOf(scheduler, jobId, cancellationToken);
                 var following = next is null ? null : executor.StartAfterAsync(running, LaunchFor(scheduler.Definition(next.JobId), next.Attempt), cancellationToken);
-                var definition = scheduler.Definition(jobId);
-                var (ending, code) = await _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken).ConfigureAwait(false);
+                var (ending, code) = await SuperviseAsync(scheduler, jobId, running, startedAt, queueDeadline, cancellationToken).ConfigureAwait(false);
                 follower = following is null ? null : await following.ConfigureAwait(false);
                 if (follower is null)
                 {
@@ -228,7 +227,8 @@ public sealed class QueueRunner(
                 {
                     Report(scheduler, RunEventKind.JobAdopted, job.JobId, $"{job.JobId} still running (pid {still.Job.Pid}): adopted");
                     var startedAt = job.StartedAt ?? clock.GetUtcNow();
-                    await SuperviseAsync(scheduler, job.JobId, still.Job, startedAt, scheduler.StartedAt + queue.GlobalTimeout, cancellationToken).ConfigureAwait(false);
+                    var (ending, code) = await SuperviseAsync(scheduler, job.JobId, still.Job, startedAt, scheduler.StartedAt + queue.GlobalTimeout, cancellationToken).ConfigureAwait(false);
+                    await FinishAsync(scheduler, job.JobId, ending, code, cancellationToken).ConfigureAwait(false);
                 }
 
                 break;
@@ -282,11 +282,10 @@ public sealed class QueueRunner(
         }
     }
 
-    private async Task SuperviseAsync(QueueScheduler scheduler, string jobId, IRunningJob running, DateTimeOffset startedAt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
+    private Task<(AttemptEnding Ending, int ExitCode)> SuperviseAsync(QueueScheduler scheduler, string jobId, IRunningJob running, DateTimeOffset startedAt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
     {
         var definition = scheduler.Definition(jobId);
-        var (ending, code) = await _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken).ConfigureAwait(false);
-        await FinishAsync(scheduler, jobId, ending, code, cancellationToken).ConfigureAwait(false);
+        return _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken);
     }
 
     private async Task FinishAsync(QueueScheduler scheduler, string jobId, AttemptEnding ending, int code, CancellationToken cancellationToken)
