@@ -57,9 +57,18 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
             return Task.FromResult<IRunningJob?>(null);
         }
 
-        CreateDirectories(next);
+        try
+        {
+            CreateDirectories(next);
+            AttemptRecords.ClearToFollow(_records, next.ExitStatusPath, running.AttemptName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Never in the way of the running attempt's supervision: a plain start of the follower reports the problem.
+            return Task.FromResult<IRunningJob?>(null);
+        }
+
         var createdLogs = CreateLogs(next);
-        AttemptRecords.ClearToFollow(_records, next.ExitStatusPath, running.AttemptName);
         var started = launcher.StartAfter(running.AttemptName, next);
         running.BeforeSignal(() => launcher.Withdraw(AttemptRecords.Name(next.ExitStatusPath)));
         return FollowerAsync(started, next, createdLogs);
@@ -141,7 +150,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
                 File.OpenHandle(log, FileMode.CreateNew, FileAccess.Write).Dispose();
                 created.Add(log);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Kept from an earlier attempt, or it cannot be made: then the child's own open says why.
             }

@@ -105,7 +105,7 @@ internal sealed class JobLauncher : IAsyncDisposable
         {
             Write(new Withdrawal(attemptName).Encode());
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // The launcher is gone, and with it the request.
         }

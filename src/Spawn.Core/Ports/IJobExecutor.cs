@@ -10,7 +10,8 @@ public interface IJobExecutor
     /// agent hears of that exit, so that a chain of short jobs does not wait for the agent between two commands. It
     /// never starts once <paramref name="current"/> was signalled (<see cref="IRunningJob.TerminateAsync"/>), nor after
     /// any other ending. The request is made before this returns (cancellation only applies until then); the task
-    /// completes once the executor knows what came of it: the attempt, started, or null when it was not.
+    /// completes once the executor knows what came of it: the attempt, started, or null when it was not. It never
+    /// throws: whatever keeps the follower from being asked for makes it null, and the running attempt is watched on.
     /// </summary>
     Task<IRunningJob?> StartAfterAsync(IRunningJob current, JobLaunch next, CancellationToken cancellationToken);
 

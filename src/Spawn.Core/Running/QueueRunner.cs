@@ -28,6 +28,9 @@ public sealed class QueueRunner(
     /// <summary>A save flushing on another thread (<see cref="Persist.Flushing"/>); every later write waits for it.</summary>
     private Task _flushing = Task.CompletedTask;
 
+    /// <summary>The thread those saves run on, for the length of <see cref="RunAsync"/>.</summary>
+    private BackgroundSaver? _saver;
+
     /// <summary>A finished job whose logs are to be linked while the next command starts (<see cref="CollectPendingAsync"/>).</summary>
     private string? _collectLater;
 
@@ -36,6 +39,8 @@ public sealed class QueueRunner(
     /// <exception cref="StateStoreException">The saved state is unreadable or belongs to another queue; nothing was run.</exception>
     public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
     {
+        using var saver = new BackgroundSaver();
+        _saver = saver;
         var saved = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (saved is not null)
         {
@@ -408,7 +413,7 @@ public sealed class QueueRunner(
                 break;
             case Persist.Flushing:
                 // Not cancellable: a stop request must not leave the pid unsaved, nor the next write an exception.
-                _flushing = Task.Run(() => store.SaveAsync(state, CancellationToken.None), CancellationToken.None);
+                _flushing = _saver!.SaveAsync(store, state);
                 break;
             case Persist.Recorded:
                 await store.RecordAsync(state, cancellationToken).ConfigureAwait(false);
