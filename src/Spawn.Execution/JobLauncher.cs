@@ -26,10 +26,11 @@ internal sealed class JobLauncher : IAsyncDisposable
     private readonly Process _process;
     private readonly SemaphoreSlim _starting = new(1, 1);
     private readonly ConcurrentDictionary<int, TaskCompletionSource<int>> _exits = new();
-    /// <summary>Set once the replies ended, before anything waiting learns of it.</summary>
-    private volatile bool _ended;
     private readonly Lock _writing = new();
     private TaskCompletionSource<LaunchedAttempt?>? _pendingStart;
+
+    /// <summary>Set once the replies ended, before anything waiting learns of it.</summary>
+    private volatile bool _ended;
 
     /// <summary>The agent's BASH_ENV, which the launcher is started without and every attempt gets back.</summary>
     private readonly string? _bashEnv;
