@@ -43,12 +43,23 @@ public static class AttemptLauncher
         }
 
         using var spawner = new AttemptSpawner();
-        using var replies = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        using var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         using var records = new OpenRecordFile();
         var input = new LauncherInput(0);
+        var replies = new LauncherReplies(output);
         Ended? ended = null;
-        while (input.Next() is { } message)
+        while (true)
         {
+            if (!input.HasWaiting())
+            {
+                replies.Flush();
+            }
+
+            if (input.Next() is not { } message)
+            {
+                break;
+            }
+
             // A withdrawal read here came too late to matter: what it named was started, or declined, already.
             if (message is not LaunchRequest request)
             {
@@ -59,7 +70,7 @@ public static class AttemptLauncher
             ended = null;
             if (request.After is { } after && !MayFollow(after, previous, request.AttemptName, input))
             {
-                Reply(replies, "d");
+                replies.Send("d");
                 continue;
             }
 
@@ -70,13 +81,14 @@ public static class AttemptLauncher
             }
             catch (IOException e)
             {
-                Reply(replies, $"e {e.Message}");
+                replies.Send($"e {e.Message}");
                 continue;
             }
 
             ended = RunAttempt(request, spawner, recordFile, replies);
         }
 
+        replies.Flush();
         return 0;
     }
 
@@ -89,11 +101,11 @@ public static class AttemptLauncher
         previous is { Code: 0 } last && last.AttemptName == after && !input.HasWithdrawn(attemptName) && !input.AgentGone();
 
     /// <summary>Starts the attempt and waits for it; null when it could not be started.</summary>
-    private static Ended? RunAttempt(LaunchRequest request, AttemptSpawner spawner, AppendOnlyFile records, Stream replies)
+    private static Ended? RunAttempt(LaunchRequest request, AttemptSpawner spawner, AppendOnlyFile records, LauncherReplies replies)
     {
         if (Libc.chdir(request.WorkingDirectory) != 0)
         {
-            Reply(replies, Invariant($"e cannot enter {request.WorkingDirectory}: {Libc.ErrorText(Marshal.GetLastPInvokeError())}"));
+            replies.Send(Invariant($"e cannot enter {request.WorkingDirectory}: {Libc.ErrorText(Marshal.GetLastPInvokeError())}"));
             return null;
         }
 
@@ -103,18 +115,18 @@ public static class AttemptLauncher
         var (pid, error) = spawner.Spawn(request);
         if (pid == 0)
         {
-            Reply(replies, Invariant($"e cannot start /bin/bash: {Libc.ErrorText(error)}"));
+            replies.Send(Invariant($"e cannot start /bin/bash: {Libc.ErrorText(error)}"));
             return null;
         }
 
         // Read before the wait: until it is reaped, the child's /proc entry stays, even if it already ended.
         var startTime = ProcStat.TryRead(pid)?.StartTime ?? 0;
         records.AppendLine(Invariant($"s {request.AttemptName} {pid} {startTime}"));
-        Reply(replies, Invariant($"s {pid} {startTime}"));
+        replies.Send(Invariant($"s {pid} {startTime}"));
 
         var code = WaitForExit(pid);
         records.AppendLine(Invariant($"x {request.AttemptName} {pid} {code}"));
-        Reply(replies, Invariant($"x {pid} {code}"));
+        replies.Hold(Invariant($"x {pid} {code}"));
         return new Ended(request.AttemptName, code);
     }
 
@@ -133,18 +145,6 @@ public static class AttemptLauncher
 
         var signal = status & 0x7f;
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
-    }
-
-    private static void Reply(Stream replies, string line)
-    {
-        try
-        {
-            replies.Write(Encoding.UTF8.GetBytes(line + "\n"));
-        }
-        catch (IOException)
-        {
-            // The agent is gone; the record file is what its successor reads.
-        }
     }
 
     private sealed record Ended(string AttemptName, int Code);

@@ -40,7 +40,7 @@ internal sealed unsafe class LauncherInput(int fd)
     /// </summary>
     public bool HasWithdrawn(string attemptName)
     {
-        while (_kept is not null || _start < _end || (Poll() & Libc.POLLIN) != 0)
+        while (HasWaiting())
         {
             switch (Next())
             {
@@ -58,6 +58,9 @@ internal sealed unsafe class LauncherInput(int fd)
 
         return false;
     }
+
+    /// <summary>Whether a message (or the end of the input) can be read without waiting.</summary>
+    public bool HasWaiting() => _kept is not null || _start < _end || (Poll() & (Libc.POLLIN | Libc.POLLHUP)) != 0;
 
     /// <summary>True once no process holds the input's other end: the agent closed it, or died.</summary>
     public bool AgentGone() => (Poll() & Libc.POLLHUP) != 0;
