@@ -98,7 +98,7 @@ public static class AttemptLauncher
     /// gone cannot take the attempt in, and its successor decides instead.
     /// </summary>
     private static bool MayFollow(string after, Ended? previous, string attemptName, LauncherInput input) =>
-        previous is { Code: 0 } last && last.AttemptName == after && !input.HasWithdrawn(attemptName) && !input.AgentGone();
+        previous is { Code: 0 } last && last.AttemptName == after && input.MayStart(attemptName);
 
     /// <summary>Starts the attempt and waits for it; null when it could not be started.</summary>
     private static Ended? RunAttempt(LaunchRequest request, AttemptSpawner spawner, AppendOnlyFile records, LauncherReplies replies)

@@ -4,9 +4,9 @@ using System.Text;
 namespace Spawn.Execution;
 
 /// <summary>
-/// The launcher's stdin, read in blocks and parsed into <see cref="LauncherMessage"/>s, with the two questions the
-/// launcher asks before it starts an attempt after another: has a message arrived that it has not read, and has the
-/// agent closed its end.
+/// The launcher's stdin, read in blocks and parsed into <see cref="LauncherMessage"/>s, and the questions the launcher
+/// asks without waiting: is anything there to read (<see cref="HasWaiting"/>), and may an attempt asked for after
+/// another start (<see cref="MayStart"/>).
 /// </summary>
 internal sealed unsafe class LauncherInput(int fd)
 {
@@ -35,35 +35,39 @@ internal sealed unsafe class LauncherInput(int fd)
     }
 
     /// <summary>
-    /// Whether a withdrawal of <paramref name="attemptName"/> has arrived, without waiting for one that has not.
+    /// Whether an attempt asked for "after" the one just reaped may start: no withdrawal of it has arrived, and the
+    /// agent still holds the input's other end. One <c>poll</c> answers both: a withdrawal is written before the
+    /// agent signals the attempt it follows, so if there was one, it was in the pipe before that attempt was reaped.
     /// Stale withdrawals on the way are dropped; any other message is kept for <see cref="Next"/>.
     /// </summary>
-    public bool HasWithdrawn(string attemptName)
+    public bool MayStart(string attemptName)
     {
-        while (HasWaiting())
+        var events = Poll();
+        var waiting = _kept is not null || _start < _end || (events & Libc.POLLIN) != 0;
+        while (waiting)
         {
             switch (Next())
             {
                 case Withdrawal withdrawal when withdrawal.AttemptName == attemptName:
-                    return true;
+                    return false;
                 case Withdrawal:
+                    // What the one read took in; nothing that arrives later can be this attempt's withdrawal.
+                    waiting = _kept is not null || _start < _end;
                     continue;
                 case { } other:
                     _kept = other;
-                    return false;
+                    waiting = false;
+                    break;
                 case null:
                     return false;
             }
         }
 
-        return false;
+        return (events & Libc.POLLHUP) == 0;
     }
 
     /// <summary>Whether a message (or the end of the input) can be read without waiting.</summary>
     public bool HasWaiting() => _kept is not null || _start < _end || (Poll() & (Libc.POLLIN | Libc.POLLHUP)) != 0;
-
-    /// <summary>True once no process holds the input's other end: the agent closed it, or died.</summary>
-    public bool AgentGone() => (Poll() & Libc.POLLHUP) != 0;
 
     private short Poll()
     {
