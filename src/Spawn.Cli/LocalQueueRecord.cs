@@ -14,8 +14,15 @@ internal sealed record LocalQueueRecord(
     [property: JsonPropertyName("results_dir")] string? ResultsDir,
     [property: JsonPropertyName("result_s3_bucket")] string? ResultS3Bucket,
     [property: JsonPropertyName("result_prefix")] string ResultPrefix,
-    [property: JsonPropertyName("region")] string? Region)
+    [property: JsonPropertyName("region")] string? Region,
+    [property: JsonPropertyName("instance_id")] string? InstanceId = null,
+    [property: JsonPropertyName("instance_type")] string? InstanceType = null,
+    [property: JsonPropertyName("launched_at")] DateTimeOffset? LaunchedAt = null)
 {
+    /// <summary>True for a queue sent to EC2 by <c>spawn launch</c> (its state and results live in S3).</summary>
+    [JsonIgnore]
+    public bool Launched => InstanceId is not null;
+
     public static string StateRoot
     {
         get
@@ -43,6 +50,27 @@ internal sealed record LocalQueueRecord(
             return null;
         }
     }
+
+    /// <summary>Every record on this machine, unreadable ones left out.</summary>
+    public static IEnumerable<LocalQueueRecord> ReadAll()
+    {
+        if (!Directory.Exists(StateRoot))
+        {
+            yield break;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(StateRoot))
+        {
+            if (TryRead(Path.GetFileName(directory)) is { } record)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <summary>The record of the queue launched on <paramref name="instanceId"/>, if this machine launched it.</summary>
+    public static LocalQueueRecord? FindByInstance(string instanceId) =>
+        ReadAll().FirstOrDefault(r => string.Equals(r.InstanceId, instanceId, StringComparison.Ordinal));
 
     public void Write()
     {
