@@ -14,7 +14,7 @@ internal static class LogsCommand
 
     public static Command Create(TimeProvider clock)
     {
-        var target = new Argument<string>("queue") { Description = "A queue id run on this machine, or a state file" };
+        var target = new Argument<string>("queue") { Description = "A queue id, an instance id (i-…) it was launched on, or a state file" };
         var jobId = new Argument<string>("job") { Description = "The job id" };
         var stderr = new Option<bool>("--stderr") { Description = "Show standard error instead of standard output" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the job ends" };
@@ -45,7 +45,7 @@ internal static class LogsCommand
             var path = Path.Combine(directory, $"{job}-{stream}.log");
             if (!File.Exists(path) && found.FromS3 && result.GetValue(logDir) is null)
             {
-                return await PrintFromS3Async(S3QueueLocation.Resolve(state.QueueId, flags, found.Record), state, job, stream, cancellationToken).ConfigureAwait(false);
+                return await PrintFromS3Async(S3QueueLocation.Resolve(state.QueueId, found.Flags ?? flags, found.Record), state, job, stream, cancellationToken).ConfigureAwait(false);
             }
 
             if (!result.GetValue(follow) && !File.Exists(path))

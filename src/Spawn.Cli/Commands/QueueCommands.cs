@@ -14,5 +14,6 @@ internal static class QueueCommands
         ResultsCommand.Create(clock),
         GraphCommand.Create(clock),
         SchemaCommand.Create(),
+        CancelCommand.Create(clock),
     ];
 }

@@ -12,7 +12,7 @@ internal static class ResultsCommand
 {
     public static Command Create(TimeProvider clock)
     {
-        var queueId = new Argument<string>("queue") { Description = "The queue id" };
+        var queueId = new Argument<string>("queue") { Description = "The queue id, or the instance id (i-…) it was launched on" };
         var output = new Option<string>("--output", "-o") { Description = "Directory to download into", Required = true };
         var s3 = new S3LocationOptions();
         var job = new Option<string?>("--job") { Description = "Only this job's files (and queue-state.json)" };
@@ -31,9 +31,21 @@ internal static class ResultsCommand
                 }
             }
 
-            var record = LocalQueueRecord.TryRead(id);
             var outputDirectory = Path.GetFullPath(result.GetValue(output)!);
             var flags = s3.Read(result);
+            if (InstanceTarget.Matches(id))
+            {
+                var resolved = await InstanceTarget.ResolveAsync(id, flags.Region, cancellationToken).ConfigureAwait(false);
+                if (resolved.Instance is not { Bucket: { } bucket, Prefix: { } prefix } instance)
+                {
+                    await Console.Error.WriteLineAsync($"error: {resolved.Problem}").ConfigureAwait(false);
+                    return 2;
+                }
+
+                return await DownloadAsync(new S3QueueLocation(bucket, prefix, instance.Region), outputDirectory, jobId, clock, cancellationToken).ConfigureAwait(false);
+            }
+
+            var record = LocalQueueRecord.TryRead(id);
             if (flags.Bucket is null && record is { ResultS3Bucket: null, ResultsDir: { } localResults })
             {
                 return await ResultsLocalCopy.RunAsync(record, localResults, outputDirectory, jobId, cancellationToken).ConfigureAwait(false);
