@@ -20,6 +20,9 @@ internal static class RunQueueCommand
         var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh };
         command.SetAction(async (result, _) =>
         {
+            // Asked first, and never waited for: see ThisInstance.
+            await using var instance = new ThisInstance(clock, Console.Out);
+            var identity = instance.Identify();
             var loaded = QueueFileLoading.LoadValid(result.GetValue(file)!, clock, Console.Error);
             if (loaded?.Queue is not { } queue)
             {
@@ -29,7 +32,7 @@ internal static class RunQueueCommand
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
             using var signals = new SignalCancellation();
             return await new QueueRun(clock, Console.Error)
-                .ExecuteAsync(queue, loaded.QueueIdGenerated, where, result.GetValue(fresh), new LineObserver(Console.Out), signals)
+                .ExecuteAsync(queue, loaded.QueueIdGenerated, where, result.GetValue(fresh), new LineObserver(Console.Out), signals, new AgentDuties(identity))
                 .ConfigureAwait(false);
         });
         return command;
