@@ -66,12 +66,12 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     }
 
     private async Task<string?> MissingBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken) =>
-        where.ResultsDirectory is null && queue.ResultS3Bucket is { } bucket && await S3BucketCheck.IsMissingAsync(bucket, clock, cancellationToken).ConfigureAwait(false)
+        where.ResultBucket(queue) is { } bucket && await S3BucketCheck.IsMissingAsync(bucket, clock, cancellationToken).ConfigureAwait(false)
             ? bucket
             : null;
 
     private IResultStore CreateResultStore(QueueDefinition queue, RunLocations where) =>
-        where.ResultsDirectory is null && queue.ResultS3Bucket is { } bucket
+        where.ResultBucket(queue) is { } bucket
             ? new S3ResultStore(bucket, queue.ResultPrefix, S3ClientFactory.Create(region: null), clock)
-            : new DirectoryResultStore(where.ResultsDirectory ?? where.DefaultResultsDirectory, queue.ResultPrefix);
+            : new DirectoryResultStore(where.ResultDirectory, queue.ResultPrefix);
 }

@@ -57,6 +57,10 @@ public sealed class QueueRunner(
         if (saved is { Status: QueueStatus.Completed or QueueStatus.Failed })
         {
             Report(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} already ended {Word(saved.Status)}; nothing to run (use --fresh to start over)");
+
+            // Stored again: the agent that ended it may have died before the final state was stored, and an agent run
+            // with --power-off ends the machine next.
+            await PublishFinalState(scheduler).ConfigureAwait(false);
             return new RunOutcome(scheduler.Snapshot(), Interrupted: false);
         }
 
