@@ -24,5 +24,7 @@ if (parsed.Errors.Count > 0)
 }
 
 // SIGINT/SIGTERM are handled by the run itself (stop the job's group, save state); System.CommandLine's own
-// handling would end the process after a short timeout and leave the job running.
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+// handling would end the process after a short timeout and leave the job running. An exception is a crash, not exit 1
+// ("the queue failed", which systemd does not restart and which --power-off acts on): the runtime aborts the process,
+// and systemd restarts the agent, which resumes the queue.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });

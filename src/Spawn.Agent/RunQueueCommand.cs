@@ -1,9 +1,15 @@
 using System.CommandLine;
+using Spawn.Core.Model;
+using Spawn.Core.State;
 using Spawn.Hosting;
 
 namespace Spawn.Agent;
 
-/// <summary><c>spored run-queue FILE</c>: runs (or resumes) a queue with the agent's default locations.</summary>
+/// <summary>
+/// <c>spored run-queue FILE</c>: runs (or resumes) a queue with the agent's default locations. With
+/// <c>--power-off</c> the machine is powered off once the queue has ended (exit 0, 1 or 2), after its final state is
+/// stored; never after SIGINT/SIGTERM (systemd stopping the agent, the machine already going down) nor after a crash.
+/// </summary>
 internal static class RunQueueCommand
 {
     public const string DefaultStateFile = "/var/lib/spored/queue-state.json";
@@ -17,21 +23,54 @@ internal static class RunQueueCommand
         var logDir = new Option<string>("--log-dir") { Description = "Directory for {job_id}-stdout.log / -stderr.log", DefaultValueFactory = _ => DefaultLogDirectory };
         var resultsDir = new Option<string?>("--results-dir") { Description = "Collect results into this directory instead of the queue's S3 bucket" };
         var fresh = new Option<bool>("--fresh") { Description = "Start over: keep the existing state file as a backup and run every job" };
-        var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh };
+        var powerOff = new Option<bool>("--power-off")
+        {
+            Description = "Once the queue has ended (exit 0, 1 or 2) and its final state is stored, run `systemctl poweroff` (not after SIGINT/SIGTERM)",
+        };
+        var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff };
         command.SetAction(async (result, _) =>
         {
-            var loaded = QueueFileLoading.LoadValid(result.GetValue(file)!, clock, Console.Error);
-            if (loaded?.Queue is not { } queue)
+            // Asked first, and never waited for: see ThisInstance.
+            await using var instance = new ThisInstance(clock, Console.Out);
+            var identity = instance.Identify();
+            using var signals = new SignalCancellation();
+            var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
+            var (code, finalState) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), identity, signals, clock).ConfigureAwait(false);
+
+            // Everything the run stores is stored by now (the final state at every ending, the S3 mirror flushed). A
+            // signal means systemd is stopping the agent: the machine is already going down, or someone wants it kept.
+            if (result.GetValue(powerOff) && code is 0 or 1 or 2 && !signals.Received)
             {
-                return 2;
+                Console.Out.WriteLine($"{QueueStateJson.FormatTime(clock.GetUtcNow())} {Ending(code, finalState)}; powering off");
+                Console.Out.Flush();
+                await new PowerOff(clock, Console.Error).RequestAsync(signals.Token).ConfigureAwait(false);
             }
 
-            var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
-            using var signals = new SignalCancellation();
-            return await new QueueRun(clock, Console.Error)
-                .ExecuteAsync(queue, loaded.QueueIdGenerated, where, result.GetValue(fresh), new LineObserver(Console.Out), signals)
-                .ConfigureAwait(false);
+            return code;
         });
         return command;
     }
+
+    /// <summary>The exit code, and where the final state was stored (null when nothing ran).</summary>
+    private static async Task<(int Code, string? FinalState)> RunAsync(
+        string queueFile, RunLocations where, bool fresh, Task<InstanceIdentity?> identity, SignalCancellation signals, TimeProvider clock)
+    {
+        var loaded = QueueFileLoading.LoadValid(queueFile, clock, Console.Error);
+        if (loaded?.Queue is not QueueDefinition queue)
+        {
+            return (2, null);
+        }
+
+        var code = await new QueueRun(clock, Console.Error)
+            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, new AgentDuties(identity))
+            .ConfigureAwait(false);
+        return (code, where.FinalStateLocation(queue));
+    }
+
+    private static string Ending(int code, string? finalState) => code switch
+    {
+        0 => $"queue ended (completed); final state in {finalState}",
+        1 => $"queue ended (failed); final state in {finalState}",
+        _ => "queue not run (exit 2: the queue file, its bucket or its state cannot be used; see above)",
+    };
 }

@@ -15,7 +15,9 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 {
     /// <summary>Runs the queue and returns the process exit code (0, 1, 2 for an unusable state file, 130/143 interrupted).</summary>
     /// <param name="queueIdGenerated">The file had no queue_id: an existing state file's id is taken, so the run resumes.</param>
-    public async Task<int> ExecuteAsync(QueueDefinition queue, bool queueIdGenerated, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals)
+    /// <param name="agent">What only the agent does (null for <c>spawn queue run</c>).</param>
+    public async Task<int> ExecuteAsync(
+        QueueDefinition queue, bool queueIdGenerated, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals, AgentDuties? agent = null)
     {
         if (await MissingBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } missing)
         {
@@ -51,7 +53,8 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 results,
                 observer,
                 clock,
-                Random.Shared.NextDouble);
+                Random.Shared.NextDouble,
+                agent is null ? RunHost.Local : new RunHost(agent.Instance));
             var outcome = await runner.RunAsync(signals.Token).ConfigureAwait(false);
             return outcome.Interrupted ? signals.ExitCode : outcome.ExitCode;
         }
@@ -63,12 +66,12 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     }
 
     private async Task<string?> MissingBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken) =>
-        where.ResultsDirectory is null && queue.ResultS3Bucket is { } bucket && await S3BucketCheck.IsMissingAsync(bucket, clock, cancellationToken).ConfigureAwait(false)
+        where.ResultBucket(queue) is { } bucket && await S3BucketCheck.IsMissingAsync(bucket, clock, cancellationToken).ConfigureAwait(false)
             ? bucket
             : null;
 
     private IResultStore CreateResultStore(QueueDefinition queue, RunLocations where) =>
-        where.ResultsDirectory is null && queue.ResultS3Bucket is { } bucket
+        where.ResultBucket(queue) is { } bucket
             ? new S3ResultStore(bucket, queue.ResultPrefix, S3ClientFactory.Create(region: null), clock)
-            : new DirectoryResultStore(where.ResultsDirectory ?? where.DefaultResultsDirectory, queue.ResultPrefix);
+            : new DirectoryResultStore(where.ResultDirectory, queue.ResultPrefix);
 }

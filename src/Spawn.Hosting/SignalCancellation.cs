@@ -23,6 +23,9 @@ public sealed class SignalCancellation : IDisposable
 
     public CancellationToken Token => _source.Token;
 
+    /// <summary>Whether SIGINT or SIGTERM came, even if the run had ended by then.</summary>
+    public bool Received => Volatile.Read(ref _signal) != 0;
+
     /// <summary>128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.</summary>
     public int ExitCode => _signal == 0 ? 130 : 128 + _signal;
 

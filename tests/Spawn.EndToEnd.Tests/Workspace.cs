@@ -27,7 +27,11 @@ internal sealed class Workspace : IDisposable
 
     public string ResultsDir => Path.Combine(Root, "results");
 
-    public Dictionary<string, string> Environment { get; } = new();
+    /// <summary>
+    /// Variables for the binaries run here. The instance metadata service is off unless a test points it at a stub:
+    /// spored asks it, and the tests must not depend on what, if anything, answers at its real address.
+    /// </summary>
+    public Dictionary<string, string> Environment { get; } = new() { ["AWS_EC2_METADATA_DISABLED"] = "true" };
 
     public string Path_(string relative) => System.IO.Path.Combine(Root, relative);
 

@@ -30,6 +30,23 @@ public sealed class DurableStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_instance_named_in_the_middle_of_a_run_is_in_the_file_and_loads_back_with_the_jobs()
+    {
+        var store = new DurableStateStore(StateFile);
+        var state = States.Queue(4);
+        await store.SaveAsync(state, CancellationToken.None);
+
+        // The agent learns its instance after the run has started: the header changes in place, with a job's event.
+        state = States.Event(state, 0) with { Instance = new InstanceIdentity("i-0123456789abcdef0", "ap-southeast-2", "c7g.16xlarge") };
+        await store.SaveAsync(state, CancellationToken.None);
+        state = States.Event(state, 1);
+        await store.RecordAsync(state, CancellationToken.None);
+
+        States.AssertSame(state, QueueStateJson.Deserialize(File.ReadAllBytes(StateFile)));
+        States.AssertSame(state, await new DurableStateStore(StateFile).LoadAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task After_every_event_the_file_alone_is_the_current_state_in_the_guides_format()
     {
         var store = new DurableStateStore(StateFile);

@@ -11,6 +11,7 @@ namespace Spawn.Core.Running;
 /// scheduler, written to the state (flushed to disk at once, or with the next flush where docs/resume.md says so),
 /// then reported. A saved state of the same queue is resumed: completed jobs never run
 /// again, and a job the state says is running is adopted, given its recorded exit code, or run again.
+/// <paramref name="host"/> is what the agent's machine adds (its EC2 identity); a local run passes none.
 /// </summary>
 public sealed class QueueRunner(
     QueueDefinition queue,
@@ -21,9 +22,14 @@ public sealed class QueueRunner(
     IResultStore results,
     IRunObserver observer,
     TimeProvider clock,
-    Func<double> random01)
+    Func<double> random01,
+    RunHost? host = null)
 {
     private readonly AttemptSupervisor _supervisor = new(clock);
+    private readonly RunHost _host = host ?? RunHost.Local;
+
+    /// <summary>Whether the instance's identity has been looked at since it became known (<see cref="NoteInstance"/>).</summary>
+    private bool _instanceNoted;
 
     /// <summary>A save flushing on another thread (<see cref="Persist.Flushing"/>); every later write waits for it.</summary>
     private Task _flushing = Task.CompletedTask;
@@ -51,6 +57,10 @@ public sealed class QueueRunner(
         if (saved is { Status: QueueStatus.Completed or QueueStatus.Failed })
         {
             Report(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} already ended {Word(saved.Status)}; nothing to run (use --fresh to start over)");
+
+            // Stored again: the agent that ended it may have died before the final state was stored, and an agent run
+            // with --power-off ends the machine next.
+            await PublishFinalState(scheduler).ConfigureAwait(false);
             return new RunOutcome(scheduler.Snapshot(), Interrupted: false);
         }
 
@@ -400,6 +410,7 @@ public sealed class QueueRunner(
     // One snapshot per event, shared by the store and the observer.
     private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken, Persist persist = Persist.Durably)
     {
+        NoteInstance(scheduler);
         var state = scheduler.Snapshot();
         if (persist != Persist.WithNextWrite)
         {
@@ -422,6 +433,24 @@ public sealed class QueueRunner(
 
 
         observer.Notify(new RunEvent(kind, jobId, message, state, clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Puts the instance's identity into the state with the first write after it became known. It is not waited for:
+    /// off EC2 the metadata address may not answer for seconds, and a queue must not wait on that.
+    /// </summary>
+    private void NoteInstance(QueueScheduler scheduler)
+    {
+        if (_instanceNoted || !_host.Instance.IsCompleted)
+        {
+            return;
+        }
+
+        _instanceNoted = true;
+        if (_host.Instance is { IsCompletedSuccessfully: true, Result: { } instance })
+        {
+            scheduler.Apply(new SchedulerEvent.InstanceIdentified(instance, clock.GetUtcNow()));
+        }
     }
 
     private void Report(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message) =>

@@ -28,6 +28,7 @@ public sealed class QueueScheduler
     private DateTimeOffset _updatedAt;
     private string? _stopReason;
     private string? _errorMessage;
+    private InstanceIdentity? _instance;
 
     /// <param name="saved">The state of an earlier run of the same queue to resume, or null for a fresh start.</param>
     /// <param name="random01">Uniform draws in [0,1) for retry jitter.</param>
@@ -67,6 +68,7 @@ public sealed class QueueScheduler
         _startedAt = saved?.StartedAt;
         _updatedAt = now;
         _errorMessage = saved?.ErrorMessage;
+        _instance = saved?.Instance;
         _stopReason = saved is { Status: QueueStatus.Failed } ? saved.ErrorMessage : null;
         RebuildSets();
         _status = ComputeStatus();
@@ -89,7 +91,7 @@ public sealed class QueueScheduler
     public JobDefinition Definition(string jobId) => _queue.Jobs[_indexOf[jobId]];
 
     public QueueState Snapshot() =>
-        new(_queue.QueueId, _queue.QueueName, _status, _startedAt, _updatedAt, _jobs.Snapshot(), _errorMessage);
+        new(_queue.QueueId, _queue.QueueName, _status, _startedAt, _updatedAt, _jobs.Snapshot(), _errorMessage, _instance);
 
     /// <summary>Marks the start of a run (the first one sets the queue's started_at).</summary>
     public void Begin(DateTimeOffset now)
@@ -170,6 +172,7 @@ public sealed class QueueScheduler
             case SchedulerEvent.Interrupted e: OnInterrupted(e); break;
             case SchedulerEvent.ResultsCollected e: OnResultsCollected(e); break;
             case SchedulerEvent.GlobalTimeoutExpired e: Stop(e.Reason, skipMessage: $"skipped: {e.Reason}"); break;
+            case SchedulerEvent.InstanceIdentified e: _instance = e.Instance; break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, "unknown scheduler event");
         }
 

@@ -1,3 +1,5 @@
+using Spawn.Core.State;
+
 namespace Spawn.Core.Scheduling;
 
 /// <summary>Something that happened to the queue. The scheduler changes state only in answer to these.</summary>
@@ -26,4 +28,11 @@ public abstract record SchedulerEvent(DateTimeOffset At)
 
     /// <summary>The queue's global_timeout ran out: nothing more starts.</summary>
     public sealed record GlobalTimeoutExpired(string Reason, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>
+    /// The agent learned which EC2 instance it runs on (from the instance metadata service, while the queue already
+    /// runs: the run never waits for it). It replaces what a resumed state said: after a stop and start, or on a new
+    /// instance, the state names the machine that holds the queue now.
+    /// </summary>
+    public sealed record InstanceIdentified(InstanceIdentity Instance, DateTimeOffset At) : SchedulerEvent(At);
 }

@@ -1,6 +1,9 @@
 namespace Spawn.Core.State;
 
-/// <summary>The whole state file: the guide's format plus the queue's name.</summary>
+/// <summary>
+/// The whole state file: the guide's format plus the queue's name, and the instance that runs it when the agent runs
+/// on EC2 (<see cref="Instance"/>: null for a local run, and then left out of the file).
+/// </summary>
 public sealed record QueueState(
     string QueueId,
     string QueueName,
@@ -8,7 +11,8 @@ public sealed record QueueState(
     DateTimeOffset? StartedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<JobState> Jobs,
-    string? ErrorMessage = null)
+    string? ErrorMessage = null,
+    InstanceIdentity? Instance = null)
 {
     public JobState Job(string jobId) => Jobs.First(j => j.JobId == jobId);
 }

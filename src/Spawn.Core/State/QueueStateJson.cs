@@ -51,6 +51,9 @@ public static class QueueStateJson
         UpdatedAt = FormatTime(s.UpdatedAt),
         Status = Word(s.Status),
         ErrorMessage = s.ErrorMessage,
+        InstanceId = s.Instance?.InstanceId,
+        Region = s.Instance?.Region,
+        InstanceType = s.Instance?.InstanceType,
         Jobs = s.Jobs.Select(ToDto).ToList(),
     };
 
@@ -89,7 +92,8 @@ public static class QueueStateJson
             j.ErrorMessage,
             j.Interruptions ?? 0,
             ParseTime(j.RetryAt, "retry_at"))).ToList(),
-        d.ErrorMessage);
+        d.ErrorMessage,
+        d.InstanceId is null ? null : new InstanceIdentity(d.InstanceId, d.Region, d.InstanceType));
 
     private static string Word<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 

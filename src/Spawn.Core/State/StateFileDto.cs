@@ -12,6 +12,11 @@ internal sealed class StateFileDto
     public string? UpdatedAt { get; set; }
     public string Status { get; set; } = "";
     public string? ErrorMessage { get; set; }
+
+    // Flat, not an object: jq '.instance_id' and older readers that ignore unknown fields both stay simple.
+    public string? InstanceId { get; set; }
+    public string? Region { get; set; }
+    public string? InstanceType { get; set; }
     public List<JobStateDto> Jobs { get; set; } = [];
 }
 

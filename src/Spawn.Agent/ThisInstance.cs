@@ -1,0 +1,58 @@
+using Spawn.Aws;
+using Spawn.Core.State;
+
+namespace Spawn.Agent;
+
+/// <summary>
+/// Learns which EC2 instance the agent runs on, from the instance metadata service, and says so in the agent's log.
+/// Only <c>spored</c> asks: <c>spawn queue run</c> on a laptop has no business with the metadata address.
+/// </summary>
+internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stopping = new();
+    private readonly InstanceMetadata? metadata = InstanceMetadata.FromEnvironment(Environment.GetEnvironmentVariable);
+    private Task<InstanceIdentity?> identity = Task.FromResult<InstanceIdentity?>(null);
+
+    /// <summary>
+    /// Starts asking and returns at once: the queue does not wait for the answer. On EC2 it comes within milliseconds,
+    /// before the run's first save; elsewhere the address may not answer for seconds, and then the state simply
+    /// names no instance. Null when the service is turned off (<c>AWS_EC2_METADATA_DISABLED=true</c>) or did not answer.
+    /// </summary>
+    public Task<InstanceIdentity?> Identify()
+    {
+        if (metadata is not null)
+        {
+            identity = DescribeAsync(metadata);
+        }
+
+        return identity;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // A lookup still waiting on an address that does not answer is given up, not waited for.
+        await stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await identity.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        metadata?.Dispose();
+        stopping.Dispose();
+    }
+
+    private async Task<InstanceIdentity?> DescribeAsync(InstanceMetadata service)
+    {
+        var described = await service.DescribeAsync(stopping.Token).ConfigureAwait(false);
+        if (described is not null)
+        {
+            output.WriteLine($"{QueueStateJson.FormatTime(clock.GetUtcNow())} on EC2 instance {described}");
+            output.Flush();
+        }
+
+        return described?.Identity;
+    }
+}

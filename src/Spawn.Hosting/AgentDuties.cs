@@ -1,0 +1,9 @@
+using Spawn.Core.State;
+
+namespace Spawn.Hosting;
+
+/// <summary>
+/// What <c>spored</c> does beside running the queue, and <c>spawn queue run</c> does not: it names the EC2 instance it
+/// runs on in the state (<see cref="Instance"/>, still being asked of the metadata service when the run starts).
+/// </summary>
+public sealed record AgentDuties(Task<InstanceIdentity?> Instance);
