@@ -40,7 +40,7 @@ public sealed class AwsCli(string executable)
 
         // CLI v2 pipes output through a pager unless told not to; a pager waiting for a key would hang setup.
         start.Environment["AWS_PAGER"] = "";
-        using var process = Process.Start(start) ?? throw new SetupException($"{executable} did not start");
+        using var process = Start(start);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -55,6 +55,19 @@ public sealed class AwsCli(string executable)
         }
 
         return new AwsCliResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    private Process Start(ProcessStartInfo start)
+    {
+        try
+        {
+            return Process.Start(start) ?? throw new SetupException($"{executable} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // Found on PATH but not runnable (a broken shim, a missing interpreter): one line, like any other failure.
+            throw new SetupException($"{executable} could not be run: {e.Message}", e);
+        }
     }
 
     private static bool IsExecutable(string path) =>
