@@ -16,7 +16,12 @@ foreach (var command in QueueCommands.All(TimeProvider.System))
     queue.Subcommands.Add(command);
 }
 
-var root = new RootCommand("spawn — run batch queues of shell jobs, here or on EC2") { queue, Spawn.Cli.Launch.LaunchCommand.Create(TimeProvider.System) };
+var root = new RootCommand("spawn — run batch queues of shell jobs, here or on EC2")
+{
+    queue,
+    Spawn.Cli.Launch.LaunchCommand.Create(TimeProvider.System),
+    SetupCommand.Create(),
+};
 var parsed = root.Parse(args);
 
 // Usage mistakes are exit 2, never a stack trace.

@@ -12,6 +12,7 @@ internal static class QueueCommands
         StatusCommand.Create(clock),
         LogsCommand.Create(clock),
         ResultsCommand.Create(clock),
+        ListCommand.Create(clock),
         GraphCommand.Create(clock),
         SchemaCommand.Create(),
         CancelCommand.Create(clock),
