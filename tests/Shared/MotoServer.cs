@@ -171,6 +171,15 @@ public sealed class MotoServer : IAsyncLifetime
     /// <exception cref="InvalidOperationException">The CLI exited non-zero; the message holds its standard error.</exception>
     public async Task<string> AwsCliAsync(params string[] args)
     {
+        var result = await TryAwsCliAsync(args);
+        return result.ExitCode == 0
+            ? result.Stdout
+            : throw new InvalidOperationException($"aws {string.Join(' ', args)} exited with code {result.ExitCode}: {result.Stderr.Trim()}");
+    }
+
+    /// <summary>Runs the <c>aws</c> CLI against this server; a refusal is a result (exit code, error code), not an exception.</summary>
+    public async Task<Spawn.Aws.Setup.AwsCliResult> TryAwsCliAsync(params string[] args)
+    {
         var start = new ProcessStartInfo("aws")
         {
             RedirectStandardOutput = true,
@@ -214,12 +223,7 @@ public sealed class MotoServer : IAsyncLifetime
             throw new TimeoutException($"aws {string.Join(' ', args)} did not finish within {CliDeadline.TotalSeconds} s");
         }
 
-        if (cli.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"aws {string.Join(' ', args)} exited with code {cli.ExitCode}: {(await stderr).Trim()}");
-        }
-
-        return await stdout;
+        return new Spawn.Aws.Setup.AwsCliResult(cli.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Spawn.Tests.Shared;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -20,7 +21,7 @@ public sealed class ListCommandTests(MotoServer moto) : IClassFixture<MotoServer
     public async Task InitializeAsync()
     {
         await moto.ResetAsync();
-        Assert.Equal(0, (await moto.AwsCliAsync("s3api", "create-bucket", "--bucket", Bucket)).ExitCode);
+        Assert.Equal(0, (await moto.TryAwsCliAsync("s3api", "create-bucket", "--bucket", Bucket)).ExitCode);
     }
 
     public Task DisposeAsync()
@@ -141,11 +142,11 @@ public sealed class ListCommandTests(MotoServer moto) : IClassFixture<MotoServer
     /// <summary>Starts an instance tagged as spawn launch tags one, from the AMI spawn launch would use.</summary>
     private async Task<string> LaunchAsync(string queueId, string bucket, string prefix)
     {
-        var ami = await moto.AwsCliAsync("ssm", "get-parameter", "--name", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+        var ami = await moto.TryAwsCliAsync("ssm", "get-parameter", "--name", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
             "--query", "Parameter.Value", "--output", "text");
         Assert.True(ami.Succeeded, ami.Stderr);
         var tags = $"ResourceType=instance,Tags=[{{Key=Name,Value=spawn-{queueId}}},{{Key=spawn:queue-id,Value={queueId}}},{{Key=spawn:results,Value=s3://{bucket}/{prefix}}}]";
-        var run = await moto.AwsCliAsync("ec2", "run-instances", "--image-id", ami.Stdout.Trim(), "--instance-type", "t3.micro",
+        var run = await moto.TryAwsCliAsync("ec2", "run-instances", "--image-id", ami.Stdout.Trim(), "--instance-type", "t3.micro",
             "--tag-specifications", tags, "--query", "Instances[0].InstanceId", "--output", "text");
         Assert.True(run.Succeeded, run.Stderr);
         return run.Stdout.Trim();
@@ -153,7 +154,7 @@ public sealed class ListCommandTests(MotoServer moto) : IClassFixture<MotoServer
 
     private async Task<string> Ec2StateAsync(string instanceId)
     {
-        var described = await moto.AwsCliAsync("ec2", "describe-instances", "--instance-ids", instanceId, "--query", "Reservations[0].Instances[0].State.Name", "--output", "text");
+        var described = await moto.TryAwsCliAsync("ec2", "describe-instances", "--instance-ids", instanceId, "--query", "Reservations[0].Instances[0].State.Name", "--output", "text");
         Assert.True(described.Succeeded, described.Stderr);
         return described.Stdout.Trim();
     }
@@ -167,7 +168,7 @@ public sealed class ListCommandTests(MotoServer moto) : IClassFixture<MotoServer
             .ToList();
         var file = ws.Path_($"{queueId}-state.json");
         await File.WriteAllBytesAsync(file, QueueStateJson.Serialize(new QueueState(queueId, queueId, status, started, started.AddMinutes(5), jobs)));
-        var copy = await moto.AwsCliAsync("s3", "cp", file, $"s3://{bucket}/{prefix}/queue-state.json");
+        var copy = await moto.TryAwsCliAsync("s3", "cp", file, $"s3://{bucket}/{prefix}/queue-state.json");
         Assert.True(copy.Succeeded, copy.Stderr);
     }
 

@@ -1,3 +1,5 @@
+using Spawn.Tests.Shared;
+
 namespace Spawn.EndToEnd.Tests;
 
 /// <summary>Workspaces whose child processes (spawn, and the aws it runs) reach moto through the standard chains.</summary>

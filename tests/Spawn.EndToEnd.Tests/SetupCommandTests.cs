@@ -1,3 +1,4 @@
+using Spawn.Tests.Shared;
 using System.Text.Json.Nodes;
 using Spawn.Aws.Setup;
 
@@ -30,12 +31,12 @@ public sealed class SetupCommandTests(MotoServer moto) : IClassFixture<MotoServe
         var setup = await ws.SpawnAsync("setup");
 
         Assert.True(setup.ExitCode == 0, setup.ToString());
-        Assert.Equal(0, (await moto.AwsCliAsync("s3api", "head-bucket", "--bucket", Bucket)).ExitCode);
-        var role = await Json(moto.AwsCliAsync("iam", "get-role", "--role-name", Role, "--output", "json"));
+        Assert.Equal(0, (await moto.TryAwsCliAsync("s3api", "head-bucket", "--bucket", Bucket)).ExitCode);
+        var role = await Json(moto.TryAwsCliAsync("iam", "get-role", "--role-name", Role, "--output", "json"));
         Assert.Equal("ec2.amazonaws.com", role["Role"]!["AssumeRolePolicyDocument"]!["Statement"]![0]!["Principal"]!["Service"]!.GetValue<string>());
-        var profile = await Json(moto.AwsCliAsync("iam", "get-instance-profile", "--instance-profile-name", Role, "--output", "json"));
+        var profile = await Json(moto.TryAwsCliAsync("iam", "get-instance-profile", "--instance-profile-name", Role, "--output", "json"));
         Assert.Equal([Role], profile["InstanceProfile"]!["Roles"]!.AsArray().Select(r => r!["RoleName"]!.GetValue<string>()));
-        var policy = await Json(moto.AwsCliAsync("iam", "get-role-policy", "--role-name", Role, "--policy-name", Policy, "--output", "json"));
+        var policy = await Json(moto.TryAwsCliAsync("iam", "get-role-policy", "--role-name", Role, "--policy-name", Policy, "--output", "json"));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(AgentRolePolicies.Permissions(Bucket, "us-east-1")), policy["PolicyDocument"]), policy.ToJsonString());
         Assert.Contains($"arn:aws:s3:::{Bucket}/*", policy.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains($"--iam-role {Role}", setup.Stdout, StringComparison.Ordinal);
@@ -46,7 +47,7 @@ public sealed class SetupCommandTests(MotoServer moto) : IClassFixture<MotoServe
     {
         var first = await ws.SpawnAsync("setup");
         Assert.True(first.ExitCode == 0, first.ToString());
-        var created = await Json(moto.AwsCliAsync("iam", "get-role", "--role-name", Role, "--output", "json"));
+        var created = await Json(moto.TryAwsCliAsync("iam", "get-role", "--role-name", Role, "--output", "json"));
 
         var second = await ws.SpawnAsync("setup");
 
@@ -55,12 +56,12 @@ public sealed class SetupCommandTests(MotoServer moto) : IClassFixture<MotoServe
         Assert.All(lines[..^1], l => Assert.EndsWith(": already there", l, StringComparison.Ordinal));
         Assert.Equal(5, lines.Length - 1);
         Assert.Equal("everything was already there; nothing changed", lines[^1]);
-        var after = await Json(moto.AwsCliAsync("iam", "get-role", "--role-name", Role, "--output", "json"));
+        var after = await Json(moto.TryAwsCliAsync("iam", "get-role", "--role-name", Role, "--output", "json"));
         Assert.Equal(created["Role"]!["RoleId"]!.GetValue<string>(), after["Role"]!["RoleId"]!.GetValue<string>());
-        Assert.Single((await Json(moto.AwsCliAsync("iam", "list-roles", "--output", "json")))["Roles"]!.AsArray());
-        Assert.Single((await Json(moto.AwsCliAsync("iam", "list-instance-profiles", "--output", "json")))["InstanceProfiles"]!.AsArray());
-        Assert.Single((await Json(moto.AwsCliAsync("iam", "list-role-policies", "--role-name", Role, "--output", "json")))["PolicyNames"]!.AsArray());
-        Assert.Single((await Json(moto.AwsCliAsync("s3api", "list-buckets", "--output", "json")))["Buckets"]!.AsArray());
+        Assert.Single((await Json(moto.TryAwsCliAsync("iam", "list-roles", "--output", "json")))["Roles"]!.AsArray());
+        Assert.Single((await Json(moto.TryAwsCliAsync("iam", "list-instance-profiles", "--output", "json")))["InstanceProfiles"]!.AsArray());
+        Assert.Single((await Json(moto.TryAwsCliAsync("iam", "list-role-policies", "--role-name", Role, "--output", "json")))["PolicyNames"]!.AsArray());
+        Assert.Single((await Json(moto.TryAwsCliAsync("s3api", "list-buckets", "--output", "json")))["Buckets"]!.AsArray());
     }
 
     [Fact]
@@ -71,9 +72,9 @@ public sealed class SetupCommandTests(MotoServer moto) : IClassFixture<MotoServe
         var europe = await ws.SpawnAsync("setup", "--region", "eu-west-1");
 
         Assert.True(europe.ExitCode == 0, europe.ToString());
-        var location = await Json(moto.AwsCliAsync("s3api", "get-bucket-location", "--bucket", "spawn-results-eu-west-1", "--output", "json"));
+        var location = await Json(moto.TryAwsCliAsync("s3api", "get-bucket-location", "--bucket", "spawn-results-eu-west-1", "--output", "json"));
         Assert.Equal("eu-west-1", location["LocationConstraint"]!.GetValue<string>());
-        var policies = await Json(moto.AwsCliAsync("iam", "list-role-policies", "--role-name", Role, "--output", "json"));
+        var policies = await Json(moto.TryAwsCliAsync("iam", "list-role-policies", "--role-name", Role, "--output", "json"));
         Assert.Equal(
             ["spawn-agent-spawn-results-eu-west-1", Policy],
             policies["PolicyNames"]!.AsArray().Select(p => p!.GetValue<string>()).Order(StringComparer.Ordinal));
@@ -91,9 +92,9 @@ public sealed class SetupCommandTests(MotoServer moto) : IClassFixture<MotoServe
             Assert.Contains(command, print.Stdout, StringComparison.Ordinal);
         }
 
-        Assert.Equal("NoSuchEntity", (await moto.AwsCliAsync("iam", "get-role", "--role-name", Role)).ErrorCode);
-        Assert.Equal("NoSuchEntity", (await moto.AwsCliAsync("iam", "get-instance-profile", "--instance-profile-name", Role)).ErrorCode);
-        Assert.NotEqual(0, (await moto.AwsCliAsync("s3api", "head-bucket", "--bucket", Bucket)).ExitCode);
+        Assert.Equal("NoSuchEntity", (await moto.TryAwsCliAsync("iam", "get-role", "--role-name", Role)).ErrorCode);
+        Assert.Equal("NoSuchEntity", (await moto.TryAwsCliAsync("iam", "get-instance-profile", "--instance-profile-name", Role)).ErrorCode);
+        Assert.NotEqual(0, (await moto.TryAwsCliAsync("s3api", "head-bucket", "--bucket", Bucket)).ExitCode);
 
         // The printed script is exact: run by a shell, it does all that setup would.
         var pasted = await ws.RunAsync("/bin/bash", ["-c", print.Stdout]);
@@ -115,9 +116,9 @@ public sealed class SetupCommandTests(MotoServer moto) : IClassFixture<MotoServe
         Assert.StartsWith("#", setup.Stdout, StringComparison.Ordinal);
         Assert.Contains("aws iam create-role --role-name spawn-queue", setup.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("create-bucket", setup.Stdout, StringComparison.Ordinal);
-        Assert.Equal(0, (await moto.AwsCliAsync("s3api", "head-bucket", "--bucket", Bucket)).ExitCode);
-        Assert.Equal("NoSuchEntity", (await moto.AwsCliAsync("iam", "get-role", "--role-name", Role)).ErrorCode);
-        Assert.Equal("NoSuchEntity", (await moto.AwsCliAsync("iam", "get-instance-profile", "--instance-profile-name", Role)).ErrorCode);
+        Assert.Equal(0, (await moto.TryAwsCliAsync("s3api", "head-bucket", "--bucket", Bucket)).ExitCode);
+        Assert.Equal("NoSuchEntity", (await moto.TryAwsCliAsync("iam", "get-role", "--role-name", Role)).ErrorCode);
+        Assert.Equal("NoSuchEntity", (await moto.TryAwsCliAsync("iam", "get-instance-profile", "--instance-profile-name", Role)).ErrorCode);
     }
 
     [Theory]
@@ -132,22 +133,22 @@ public sealed class SetupCommandTests(MotoServer moto) : IClassFixture<MotoServe
         Assert.Equal("", setup.Stdout);
         Assert.Single(setup.Stderr.TrimEnd().Split('\n'));
         Assert.Contains(value, setup.Stderr, StringComparison.Ordinal);
-        Assert.Empty((await Json(moto.AwsCliAsync("s3api", "list-buckets", "--output", "json")))["Buckets"]!.AsArray());
-        Assert.Empty((await Json(moto.AwsCliAsync("iam", "list-roles", "--output", "json")))["Roles"]!.AsArray());
+        Assert.Empty((await Json(moto.TryAwsCliAsync("s3api", "list-buckets", "--output", "json")))["Buckets"]!.AsArray());
+        Assert.Empty((await Json(moto.TryAwsCliAsync("iam", "list-roles", "--output", "json")))["Roles"]!.AsArray());
     }
 
     [Fact]
     public async Task A_role_of_that_name_that_EC2_may_not_assume_is_one_line_and_exit_1_and_is_left_as_it_is()
     {
         const string lambdaTrust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
-        Assert.Equal(0, (await moto.AwsCliAsync("iam", "create-role", "--role-name", Role, "--assume-role-policy-document", lambdaTrust)).ExitCode);
+        Assert.Equal(0, (await moto.TryAwsCliAsync("iam", "create-role", "--role-name", Role, "--assume-role-policy-document", lambdaTrust)).ExitCode);
 
         var setup = await ws.SpawnAsync("setup");
 
         Assert.True(setup.ExitCode == 1, setup.ToString());
         var error = Assert.Single(setup.Stderr.TrimEnd().Split('\n'));
         Assert.Contains("EC2 may not assume it", error, StringComparison.Ordinal);
-        Assert.Empty((await Json(moto.AwsCliAsync("iam", "list-role-policies", "--role-name", Role, "--output", "json")))["PolicyNames"]!.AsArray());
+        Assert.Empty((await Json(moto.TryAwsCliAsync("iam", "list-role-policies", "--role-name", Role, "--output", "json")))["PolicyNames"]!.AsArray());
     }
 
     [Fact]

@@ -96,6 +96,7 @@ public sealed class LaunchTests(MotoServer moto) : IAsyncLifetime
     public async Task Spot_asks_EC2_for_a_spot_instance()
     {
         using var http = new HttpClient();
+        await http.PostAsync($"{moto.Endpoint}/moto-api/recorder/reset-recording", null);
         await http.PostAsync($"{moto.Endpoint}/moto-api/recorder/start-recording", null);
         var launched = await launch.LaunchAsync(launch.Queue(), "t3.medium", "--spot", "--json");
         await http.PostAsync($"{moto.Endpoint}/moto-api/recorder/stop-recording", null);

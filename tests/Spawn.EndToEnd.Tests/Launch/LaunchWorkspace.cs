@@ -15,10 +15,7 @@ internal sealed class LaunchWorkspace : IDisposable
     public LaunchWorkspace(MotoServer moto)
     {
         Moto = moto;
-        foreach (var (key, value) in moto.ChildEnvironment)
-        {
-            Files.Environment[key] = value;
-        }
+        Files = MotoWorkspace.Create(moto);
 
         foreach (var rid in new[] { "linux-x64", "linux-arm64" })
         {
@@ -29,7 +26,7 @@ internal sealed class LaunchWorkspace : IDisposable
 
     public MotoServer Moto { get; }
 
-    public Workspace Files { get; } = new();
+    public Workspace Files { get; }
 
     public string AgentDir => Files.Path_("agents");
 
