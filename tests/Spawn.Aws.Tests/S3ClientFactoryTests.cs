@@ -1,7 +1,7 @@
 namespace Spawn.Aws.Tests;
 
-[Collection(S3rverCollection.Name)]
-public sealed class S3ClientFactoryTests(S3rverFixture s3)
+[Collection(MotoCollection.Name)]
+public sealed class S3ClientFactoryTests(MotoServer s3)
 {
     [Fact]
     public async Task The_standard_endpoint_variable_reaches_a_compatible_store_and_uploads_stay_byte_exact()

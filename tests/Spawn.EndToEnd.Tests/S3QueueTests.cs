@@ -1,15 +1,16 @@
 using System.Text.RegularExpressions;
-using Spawn.Aws.Tests;
 using Spawn.Core.State;
+using Spawn.Tests.Shared;
 
 namespace Spawn.EndToEnd.Tests;
 
 /// <summary>
 /// <c>spawn queue run</c> with a queue naming <c>result_s3_bucket</c> and no <c>--results-dir</c>, against a real
-/// S3-compatible server on loopback: what lands in the bucket, what <c>queue results</c> brings back, and what
+/// S3 emulator (moto) on loopback: what lands in the bucket, what <c>queue results</c> brings back, and what
 /// <c>queue status</c> on another machine reads from the mirrored state.
 /// </summary>
-public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture>, IDisposable
+[Collection(MotoCollection.Name)]
+public sealed class S3QueueTests(MotoServer s3) : IDisposable
 {
     /// <summary>The bucket <c>queue status</c> looks in for a queue it has no local record of (AWS_REGION is us-east-1).</summary>
     private const string ConventionBucket = "spawn-results-us-east-1";
@@ -223,23 +224,33 @@ public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture
     }
 }
 
-/// <summary>Stops and restarts its own server in the middle of a run, so it shares it with no other test.</summary>
+/// <summary>
+/// An outage of S3 in the middle of a run. moto keeps its data in memory, so the server itself stays up: the run
+/// talks to it through a <see cref="PausingProxy"/> that goes down and comes back to the same data.
+/// </summary>
+[Collection(MotoCollection.Name)]
 public sealed class S3QueueOutageTests : IAsyncLifetime
 {
     private static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(4);
 
-    private readonly S3rverFixture s3 = new();
+    private readonly MotoServer s3;
+    private readonly PausingProxy proxy;
     private readonly Workspace ws;
 
-    public S3QueueOutageTests() => ws = S3Workspace.Create(s3);
+    public S3QueueOutageTests(MotoServer s3)
+    {
+        this.s3 = s3;
+        proxy = new PausingProxy(s3.Port);
+        ws = S3Workspace.Create(s3, proxy.Endpoint);
+    }
 
-    public Task InitializeAsync() => s3.InitializeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         // A test that failed early may leave its job waiting for the go-ahead: release it rather than leave it to time out.
         S3Workspace.Go(ws);
-        await s3.DisposeAsync();
+        await proxy.DisposeAsync();
         ws.Dispose();
     }
 
@@ -261,7 +272,7 @@ public sealed class S3QueueOutageTests : IAsyncLifetime
         await using var run = new BackgroundRun(ws, "queue", "run", queue, "--state-file", ws.StateFile, "--log-dir", ws.LogDir);
         await Poll.UntilAsync(() => File.Exists(Path.Combine(work, "ready")), TimeSpan.FromSeconds(30), "the job to write its result");
 
-        await s3.StopAsync();
+        await proxy.GoDownAsync();
         var outage = System.Diagnostics.Stopwatch.StartNew();
         S3Workspace.Go(ws);
         await Poll.UntilAsync(() => RetriedUploadOf(big, run.Stderr), TimeSpan.FromSeconds(30), $"a retry notice for {big}");
@@ -273,7 +284,7 @@ public sealed class S3QueueOutageTests : IAsyncLifetime
             await Task.Delay(rest);
         }
 
-        await s3.StartAsync();
+        proxy.ComeBack();
         var finished = await run.WaitAsync(TimeSpan.FromSeconds(90));
 
         Assert.True(finished.ExitCode == 0, finished.ToString());
