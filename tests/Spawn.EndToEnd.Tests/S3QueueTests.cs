@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Spawn.Core.State;
 using Spawn.Tests.Shared;
@@ -149,6 +150,46 @@ public sealed class S3QueueTests(MotoServer s3) : IDisposable
         Assert.Contains($"result_s3_bucket \"no-such-bucket-{queueId}\" does not exist", run.Stderr);
         Assert.False(File.Exists(Path.Combine(ws.Work, "ran")), "the job ran");
         Assert.False(File.Exists(ws.StateFile), "a state file was written");
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("when_required", false)]
+    public async Task Results_carry_the_SDKs_checksums_unless_the_standard_switch_asks_for_when_required_and_arrive_byte_exact_either_way(
+        string? checksumSetting, bool checksummed)
+    {
+        var bucket = await s3.CreateBucketAsync();
+        var queueId = S3Workspace.UniqueId("sums");
+        if (checksumSetting is not null)
+        {
+            // What a user of a store that cannot take the SDK's default checksums sets (docs/s3.md).
+            ws.Environment["AWS_REQUEST_CHECKSUM_CALCULATION"] = checksumSetting;
+            ws.Environment["AWS_RESPONSE_CHECKSUM_VALIDATION"] = checksumSetting;
+        }
+
+        // 20 MiB goes up in parts, the small file in one PUT.
+        var queue = ws.WriteQueue($$"""
+            {"queue_id": "{{queueId}}", "result_s3_bucket": "{{bucket}}", "jobs": [
+              {"job_id": "make", "timeout": "1m", "result_paths": ["{{ws.Work}}/big.bin", "{{ws.Work}}/small.txt"],
+               "command": "head -c 20971520 /dev/urandom > big.bin; echo small > small.txt"}
+            ]}
+            """);
+
+        var run = await ws.SpawnAsync("queue", "run", queue, "--state-file", ws.StateFile, "--log-dir", ws.LogDir);
+        var output = ws.Path_("download");
+        var results = await ws.SpawnAsync("queue", "results", queueId, "--output", output);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(results.ExitCode == 0, results.ToString());
+        foreach (var name in new[] { "big.bin", "small.txt" })
+        {
+            var key = $"queues/{queueId}/jobs/make/{name}";
+            Assert.Equal(Buckets.Sha256(Path.Combine(ws.Work, name)), await Buckets.Sha256Async(s3, bucket, key));
+            Assert.Equal(Buckets.Sha256(Path.Combine(ws.Work, name)), Buckets.Sha256(Path.Combine(output, "make", name)));
+            // Read by the AWS CLI, independent of spawn's SDK: what the store recorded about the upload's checksum.
+            using var head = JsonDocument.Parse(await s3.AwsCliAsync("s3api", "head-object", "--bucket", bucket, "--key", key, "--checksum-mode", "ENABLED"));
+            Assert.True(checksummed == head.RootElement.TryGetProperty("ChecksumCRC32", out _), $"{name}: {head.RootElement}");
+        }
     }
 
     [Fact]
