@@ -39,11 +39,11 @@ public static class S3ClientFactory
     }
 
     /// <summary>
-    /// S3-compatible stores (MinIO, Ceph, s3rver…) take bucket names in the path, and many of them do not decode
-    /// the SDK's default aws-chunked uploads with trailing checksums: they would store the chunk framing inside
-    /// the object. Checksums only where an operation requires them keep uploads byte-exact; the user can ask for
-    /// the SDK default again with AWS_REQUEST_CHECKSUM_CALCULATION / AWS_RESPONSE_CHECKSUM_VALIDATION=when_supported
-    /// (or request_checksum_calculation / response_checksum_validation in the profile).
+    /// S3-compatible stores (MinIO, Ceph, moto…) take bucket names in the path. Everything else stays the SDK's
+    /// default, integrity checksums included (aws-chunked bodies with a trailing CRC32). A store that cannot take
+    /// those is served by the SDK's own switch, read from the environment or the profile when the process starts:
+    /// AWS_REQUEST_CHECKSUM_CALCULATION=when_required and AWS_RESPONSE_CHECKSUM_VALIDATION=when_required
+    /// (request_checksum_calculation / response_checksum_validation in the profile); see docs/s3.md.
     /// </summary>
     private static void AdaptToCompatibleStore(AmazonS3Config config, string endpoint, string? region)
     {
@@ -52,15 +52,6 @@ public static class S3ClientFactory
         // Setting ServiceURL clears the region; signing still needs one, and compatible stores accept any.
         config.AuthenticationRegion = signingRegion ?? FallbackRegion;
         config.ForcePathStyle = true;
-        if (!UserChose("AWS_REQUEST_CHECKSUM_CALCULATION"))
-        {
-            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
-        }
-
-        if (!UserChose("AWS_RESPONSE_CHECKSUM_VALIDATION"))
-        {
-            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
-        }
     }
 
     /// <summary>The endpoint the SDK would use from the environment; null for AWS's own.</summary>
@@ -76,8 +67,6 @@ public static class S3ClientFactory
             Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3"),
             Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
     }
-
-    private static bool UserChose(string variable) => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable));
 
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v));
 }

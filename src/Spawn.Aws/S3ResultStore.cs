@@ -1,22 +1,19 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.S3.Transfer;
 using Spawn.Core.Ports;
 
 namespace Spawn.Aws;
 
 /// <summary>
-/// Results in <c>s3://{bucket}/{prefix}/…</c>. Large files go up as multipart uploads with parallel parts; every
-/// upload retries transient errors with backoff and then throws <see cref="S3TransferException"/>, which the
-/// collector records as <c>results_uploaded: false</c> while the queue goes on.
+/// Results in <c>s3://{bucket}/{prefix}/…</c>. Files go up through the SDK's <see cref="TransferUtility"/> with its
+/// defaults: one PUT below 16 MiB, else a multipart upload with parallel parts (aborted if it fails), each request
+/// with the SDK's default integrity checksums. Every upload retries transient errors with backoff and then throws
+/// <see cref="S3TransferException"/>, which the collector records as <c>results_uploaded: false</c> while the queue
+/// goes on.
 /// </summary>
 public sealed class S3ResultStore : IResultStore
 {
-    /// <summary>Files from this size up are sent in parts, several at a time.</summary>
-    public const long MultipartThreshold = 16L * 1024 * 1024;
-
-    private const long PartSize = 8L * 1024 * 1024;
-    private const int ParallelParts = 4;
-
     private readonly string bucket;
     private readonly string prefix;
     private readonly IAmazonS3 client;
@@ -42,9 +39,7 @@ public sealed class S3ResultStore : IResultStore
         var objectKey = S3Keys.Join(prefix, key);
         return retry.RunAsync(
             $"upload of {localPath} to {S3Keys.Url(bucket, objectKey)}",
-            ct => new FileInfo(localPath).Length >= MultipartThreshold
-                ? UploadInPartsAsync(objectKey, localPath, ct)
-                : client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = objectKey, FilePath = localPath, UseChunkEncoding = false }, ct),
+            ct => UploadAsync(objectKey, localPath, ct),
             cancellationToken);
     }
 
@@ -54,12 +49,15 @@ public sealed class S3ResultStore : IResultStore
         var bytes = content.ToArray();
         return retry.RunAsync(
             $"upload of {S3Keys.Url(bucket, objectKey)}",
-            ct => client.PutObjectAsync(
-                new PutObjectRequest { BucketName = bucket, Key = objectKey, InputStream = new MemoryStream(bytes, writable: false), UseChunkEncoding = false },
-                ct),
+            ct => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = objectKey, InputStream = new MemoryStream(bytes, writable: false) }, ct),
             cancellationToken);
     }
 
-    private Task UploadInPartsAsync(string objectKey, string localPath, CancellationToken cancellationToken) =>
-        new MultipartUpload(client, bucket, objectKey, localPath, PartSize, ParallelParts).RunAsync(cancellationToken);
+    private async Task UploadAsync(string objectKey, string localPath, CancellationToken cancellationToken)
+    {
+        // A TransferUtility given a client does not own it: disposing it leaves the client alone.
+        using var transfer = new TransferUtility(client);
+        await transfer.UploadAsync(new TransferUtilityUploadRequest { BucketName = bucket, Key = objectKey, FilePath = localPath }, cancellationToken)
+            .ConfigureAwait(false);
+    }
 }

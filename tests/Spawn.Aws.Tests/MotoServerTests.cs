@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Amazon.S3;
-using Spawn.Tests.Shared;
 
 namespace Spawn.Aws.Tests;
 

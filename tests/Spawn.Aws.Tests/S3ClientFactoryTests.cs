@@ -1,7 +1,9 @@
+using Amazon.S3;
+
 namespace Spawn.Aws.Tests;
 
-[Collection(S3rverCollection.Name)]
-public sealed class S3ClientFactoryTests(S3rverFixture s3)
+[Collection(MotoCollection.Name)]
+public sealed class S3ClientFactoryTests(MotoServer s3)
 {
     [Fact]
     public async Task The_standard_endpoint_variable_reaches_a_compatible_store_and_uploads_stay_byte_exact()
@@ -27,5 +29,18 @@ public sealed class S3ClientFactoryTests(S3rverFixture s3)
         {
             Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_S3", null);
         }
+    }
+
+    [Fact]
+    public void A_custom_endpoint_addresses_buckets_in_the_path_and_keeps_the_SDKs_checksum_defaults()
+    {
+        using var client = S3ClientFactory.Create("us-east-1", s3.Endpoint);
+
+        var config = (AmazonS3Config)client.Config;
+        // What the SDK chooses by itself (WHEN_SUPPORTED, unless this machine's environment or profile says otherwise).
+        var sdk = new AmazonS3Config();
+        Assert.True(config.ForcePathStyle);
+        Assert.Equal(sdk.RequestChecksumCalculation, config.RequestChecksumCalculation);
+        Assert.Equal(sdk.ResponseChecksumValidation, config.ResponseChecksumValidation);
     }
 }

@@ -2,8 +2,8 @@ using Spawn.Core.State;
 
 namespace Spawn.Aws.Tests;
 
-[Collection(S3rverCollection.Name)]
-public sealed class S3ResultDownloaderTests(S3rverFixture s3)
+[Collection(MotoCollection.Name)]
+public sealed class S3ResultDownloaderTests(MotoServer s3)
 {
     private static readonly string[] TreeFiles = ["tiny.bin", "big.bin", "tree/a.txt", "tree/deep/er/b.txt", "tree/deep/c.txt"];
 
@@ -12,7 +12,7 @@ public sealed class S3ResultDownloaderTests(S3rverFixture s3)
     {
         var (bucket, sources) = await UploadQueueAsync("queues/round-trip");
         var output = TestFiles.TempDirectory();
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         var downloader = new S3ResultDownloader(client, new S3Retry(TimeProvider.System, TextWriter.Null));
 
         var report = await downloader.DownloadAsync(bucket, "queues/round-trip", output, jobId: null, new SilentDownloadObserver(), CancellationToken.None);
@@ -34,7 +34,7 @@ public sealed class S3ResultDownloaderTests(S3rverFixture s3)
     {
         var (bucket, _) = await UploadQueueAsync("queues/one-job");
         var output = TestFiles.TempDirectory();
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         var downloader = new S3ResultDownloader(client, new S3Retry(TimeProvider.System, TextWriter.Null));
 
         var report = await downloader.DownloadAsync(bucket, "queues/one-job", output, "eval", new SilentDownloadObserver(), CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class S3ResultDownloaderTests(S3rverFixture s3)
         var (bucket, _) = await UploadQueueAsync("queues/blocked");
         var output = TestFiles.TempDirectory();
         File.WriteAllText(Path.Combine(output, "eval"), "a file where the eval folder should go");
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         var downloader = new S3ResultDownloader(client, new S3Retry(TimeProvider.System, TextWriter.Null, maxAttempts: 2, firstDelay: TimeSpan.FromMilliseconds(1)));
 
         var report = await downloader.DownloadAsync(bucket, "queues/blocked", output, null, new SilentDownloadObserver(), CancellationToken.None);
@@ -74,7 +74,7 @@ public sealed class S3ResultDownloaderTests(S3rverFixture s3)
     [Fact]
     public async Task Listing_a_bucket_that_does_not_exist_says_so()
     {
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         var downloader = new S3ResultDownloader(client, new S3Retry(TimeProvider.System, TextWriter.Null));
 
         var error = await Assert.ThrowsAsync<S3ReadException>(() => downloader.DownloadAsync("missing-bucket", "queues/x", TestFiles.TempDirectory(), null, new SilentDownloadObserver(), CancellationToken.None));
@@ -88,7 +88,7 @@ public sealed class S3ResultDownloaderTests(S3rverFixture s3)
     {
         var bucket = await s3.CreateBucketAsync();
         var work = TestFiles.TempDirectory();
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         var store = new S3ResultStore(bucket, prefix, client, TimeProvider.System);
         var sources = new Dictionary<string, string>();
 

@@ -2,8 +2,8 @@ using Amazon.S3;
 
 namespace Spawn.Aws.Tests;
 
-[Collection(S3rverCollection.Name)]
-public sealed class S3ResultStoreTests(S3rverFixture s3)
+[Collection(MotoCollection.Name)]
+public sealed class S3ResultStoreTests(MotoServer s3)
 {
     [Theory]
     [InlineData(1)]
@@ -14,7 +14,7 @@ public sealed class S3ResultStoreTests(S3rverFixture s3)
     {
         var bucket = await s3.CreateBucketAsync();
         var file = TestFiles.Write(TestFiles.TempDirectory(), "out.bin", size);
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         var store = new S3ResultStore(bucket, "queues/q1", client, TimeProvider.System);
 
         await store.PutFileAsync("jobs/train/out.bin", file, CancellationToken.None);
@@ -26,7 +26,7 @@ public sealed class S3ResultStoreTests(S3rverFixture s3)
     public async Task Bytes_put_by_key_can_be_read_back()
     {
         var bucket = await s3.CreateBucketAsync();
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         var store = new S3ResultStore(bucket, "/queues/q2/", client, TimeProvider.System);
 
         await store.PutBytesAsync("queue-state.json", "{\"queue_id\":\"q2\"}"u8.ToArray(), CancellationToken.None);
@@ -40,7 +40,7 @@ public sealed class S3ResultStoreTests(S3rverFixture s3)
     public async Task A_missing_bucket_fails_at_once_with_a_message_that_names_it()
     {
         var file = TestFiles.Write(TestFiles.TempDirectory(), "a.txt", 10);
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         var log = new StringWriter();
         var store = new S3ResultStore("no-such-bucket-here", "p", client, TimeProvider.System, log);
 

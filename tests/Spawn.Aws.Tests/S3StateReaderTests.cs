@@ -3,14 +3,14 @@ using Spawn.Core.State;
 
 namespace Spawn.Aws.Tests;
 
-[Collection(S3rverCollection.Name)]
-public sealed class S3StateReaderTests(S3rverFixture s3)
+[Collection(MotoCollection.Name)]
+public sealed class S3StateReaderTests(MotoServer s3)
 {
     [Fact]
     public async Task A_queue_that_never_mirrored_reads_as_no_state()
     {
         var bucket = await s3.CreateBucketAsync();
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
 
         Assert.Null(await new S3StateReader(client).ReadAsync(bucket, "queues/never", CancellationToken.None));
     }
@@ -19,7 +19,7 @@ public sealed class S3StateReaderTests(S3rverFixture s3)
     public async Task A_mirrored_state_reads_back_with_its_running_job()
     {
         var bucket = await s3.CreateBucketAsync();
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         await new S3ResultStore(bucket, "queues/r", client, TimeProvider.System)
             .PutBytesAsync("queue-state.json", QueueStateJson.Serialize(States.Running("r", 1)), CancellationToken.None);
 
@@ -33,7 +33,7 @@ public sealed class S3StateReaderTests(S3rverFixture s3)
     public async Task A_state_object_that_is_not_a_state_file_is_an_error_that_names_it()
     {
         var bucket = await s3.CreateBucketAsync();
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
         await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "queues/bad/queue-state.json", ContentBody = "{ not json" });
 
         var error = await Assert.ThrowsAsync<S3ReadException>(() => new S3StateReader(client).ReadAsync(bucket, "queues/bad", CancellationToken.None));
@@ -44,7 +44,7 @@ public sealed class S3StateReaderTests(S3rverFixture s3)
     [Fact]
     public async Task A_missing_bucket_is_an_error_not_an_absent_state()
     {
-        using var client = s3.CreateClient();
+        using var client = s3.CreateSpawnClient();
 
         var error = await Assert.ThrowsAsync<S3ReadException>(() => new S3StateReader(client).ReadAsync("no-bucket-x", "queues/q", CancellationToken.None));
 

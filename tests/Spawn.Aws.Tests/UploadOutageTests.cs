@@ -2,32 +2,33 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Spawn.Aws.Tests;
 
-/// <summary>Stops and restarts its own server, so it does not share one with the other tests.</summary>
-public sealed class UploadOutageTests : IAsyncLifetime
+/// <summary>
+/// Outages of the S3 server. moto keeps its data in memory, so the server does not really stop: each test talks to it
+/// through its own <see cref="PausingProxy"/>, which goes down (every connection dropped or reset, as from a server
+/// that died) and comes back to the same data.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class UploadOutageTests(MotoServer s3)
 {
-    private readonly S3rverFixture s3 = new();
-
-    public Task InitializeAsync() => s3.InitializeAsync();
-
-    public Task DisposeAsync() => s3.DisposeAsync();
-
     [Fact]
     public async Task An_upload_that_starts_while_the_server_is_down_retries_and_succeeds_once_it_is_back()
     {
         var bucket = await s3.CreateBucketAsync();
         var file = TestFiles.Write(TestFiles.TempDirectory(), "model.bin", 20 * 1024 * 1024);
-        using var client = s3.CreateClient();
+        await using var proxy = new PausingProxy(s3.Port);
+        using var client = S3ClientFactory.Create(MotoServer.Region, proxy.Endpoint);
         var log = new SharedLog();
         var store = new S3ResultStore(bucket, "queues/outage", client, TimeProvider.System, log);
-        await s3.StopAsync();
+        await proxy.GoDownAsync();
 
         var upload = store.PutFileAsync("jobs/train/model.bin", file, CancellationToken.None);
         await Poll.UntilAsync(() => Task.FromResult(log.Text.Contains("retrying in", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "a retry notice");
         Assert.False(upload.IsCompleted);
-        await s3.StartAsync();
+        proxy.ComeBack();
         await upload;
 
-        Assert.Equal(TestFiles.Sha256(file), await TestFiles.Sha256Async(client, bucket, "queues/outage/jobs/train/model.bin"));
+        using var reader = s3.CreateClient();
+        Assert.Equal(TestFiles.Sha256(file), await TestFiles.Sha256Async(reader, bucket, "queues/outage/jobs/train/model.bin"));
         Assert.Contains($"upload of {file} to s3://{bucket}/queues/outage/jobs/train/model.bin", log.Text);
     }
 
@@ -37,18 +38,17 @@ public sealed class UploadOutageTests : IAsyncLifetime
         var bucket = await s3.CreateBucketAsync();
         var file = TestFiles.Write(TestFiles.TempDirectory(), "model.bin", 20 * 1024 * 1024);
         await using var proxy = new PausingProxy(s3.Port, pauseAfterBytes: 4 * 1024 * 1024);
-        using var client = S3ClientFactory.Create("us-east-1", proxy.Endpoint);
+        using var client = S3ClientFactory.Create(MotoServer.Region, proxy.Endpoint);
         var log = new SharedLog();
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var store = new S3ResultStore(bucket, "queues/cut", client, clock, log);
 
         var upload = store.PutFileAsync("jobs/train/model.bin", file, CancellationToken.None);
         await proxy.Paused.WaitAsync(TimeSpan.FromSeconds(30));
-        await s3.StopAsync();
+        await proxy.GoDownAsync();
         await Poll.UntilAsync(() => Task.FromResult(log.Text.Contains("retrying in", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "a retry notice");
         Assert.False(upload.IsCompleted);
-        await s3.StartAsync();
-        proxy.Resume();
+        proxy.ComeBack();
         // The retry waits on the fake clock; advancing it until the upload ends does not depend on when the wait began.
         await Poll.UntilAsync(
             () =>
@@ -60,17 +60,19 @@ public sealed class UploadOutageTests : IAsyncLifetime
             "the retried upload");
         await upload;
 
-        Assert.Equal(TestFiles.Sha256(file), await TestFiles.Sha256Async(client, bucket, "queues/cut/jobs/train/model.bin"));
+        using var reader = s3.CreateClient();
+        Assert.Equal(TestFiles.Sha256(file), await TestFiles.Sha256Async(reader, bucket, "queues/cut/jobs/train/model.bin"));
     }
 
     [Fact]
     public async Task An_upload_to_a_server_that_stays_down_ends_with_a_clear_error_after_bounded_retries()
     {
         var file = TestFiles.Write(TestFiles.TempDirectory(), "small.txt", 10);
-        using var client = s3.CreateClient();
+        await using var proxy = new PausingProxy(s3.Port);
+        using var client = S3ClientFactory.Create(MotoServer.Region, proxy.Endpoint);
         var log = new SharedLog();
         var store = new S3ResultStore("b", "queues/down", client, new S3Retry(TimeProvider.System, log, maxAttempts: 3, firstDelay: TimeSpan.FromMilliseconds(10)));
-        await s3.StopAsync();
+        await proxy.GoDownAsync();
 
         var error = await Assert.ThrowsAsync<S3TransferException>(() => store.PutFileAsync("jobs/a/small.txt", file, CancellationToken.None));
 

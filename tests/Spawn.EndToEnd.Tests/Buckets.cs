@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Spawn.Aws.Tests;
 using Spawn.Core.State;
+using Spawn.Tests.Shared;
 
 namespace Spawn.EndToEnd.Tests;
 
@@ -10,7 +10,7 @@ namespace Spawn.EndToEnd.Tests;
 internal static class Buckets
 {
     /// <summary>Every key under <paramref name="prefix"/>, relative to it, in ordinal order.</summary>
-    public static async Task<IReadOnlyList<string>> KeysAsync(S3rverFixture s3, string bucket, string prefix)
+    public static async Task<IReadOnlyList<string>> KeysAsync(MotoServer s3, string bucket, string prefix)
     {
         using var client = s3.CreateClient();
         var keys = new List<string>();
@@ -26,14 +26,14 @@ internal static class Buckets
         return [.. keys.Order(StringComparer.Ordinal)];
     }
 
-    public static async Task<string> Sha256Async(S3rverFixture s3, string bucket, string key)
+    public static async Task<string> Sha256Async(MotoServer s3, string bucket, string key)
     {
         using var client = s3.CreateClient();
         using var response = await client.GetObjectAsync(bucket, key);
         return Convert.ToHexString(await SHA256.HashDataAsync(response.ResponseStream));
     }
 
-    public static async Task<QueueState> StateAsync(S3rverFixture s3, string bucket, string prefix)
+    public static async Task<QueueState> StateAsync(MotoServer s3, string bucket, string prefix)
     {
         using var client = s3.CreateClient();
         using var response = await client.GetObjectAsync(bucket, $"{prefix}/queue-state.json");
@@ -46,7 +46,7 @@ internal static class Buckets
     /// Creates <paramref name="bucket"/> unless it is there already: <c>spawn queue status</c> can only look in the
     /// convention bucket <c>spawn-results-{region}</c>, a fixed name that tests share.
     /// </summary>
-    public static async Task EnsureAsync(S3rverFixture s3, string bucket)
+    public static async Task EnsureAsync(MotoServer s3, string bucket)
     {
         using var client = s3.CreateClient();
         try

@@ -1,15 +1,17 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
-using Spawn.Aws.Tests;
 using Spawn.Core.State;
+using Spawn.Tests.Shared;
 
 namespace Spawn.EndToEnd.Tests;
 
 /// <summary>
 /// <c>spawn queue run</c> with a queue naming <c>result_s3_bucket</c> and no <c>--results-dir</c>, against a real
-/// S3-compatible server on loopback: what lands in the bucket, what <c>queue results</c> brings back, and what
+/// S3 emulator (moto) on loopback: what lands in the bucket, what <c>queue results</c> brings back, and what
 /// <c>queue status</c> on another machine reads from the mirrored state.
 /// </summary>
-public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture>, IDisposable
+[Collection(MotoCollection.Name)]
+public sealed class S3QueueTests(MotoServer s3) : IDisposable
 {
     /// <summary>The bucket <c>queue status</c> looks in for a queue it has no local record of (AWS_REGION is us-east-1).</summary>
     private const string ConventionBucket = "spawn-results-us-east-1";
@@ -150,6 +152,46 @@ public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture
         Assert.False(File.Exists(ws.StateFile), "a state file was written");
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("when_required", false)]
+    public async Task Results_carry_the_SDKs_checksums_unless_the_standard_switch_asks_for_when_required_and_arrive_byte_exact_either_way(
+        string? checksumSetting, bool checksummed)
+    {
+        var bucket = await s3.CreateBucketAsync();
+        var queueId = S3Workspace.UniqueId("sums");
+        if (checksumSetting is not null)
+        {
+            // What a user of a store that cannot take the SDK's default checksums sets (docs/s3.md).
+            ws.Environment["AWS_REQUEST_CHECKSUM_CALCULATION"] = checksumSetting;
+            ws.Environment["AWS_RESPONSE_CHECKSUM_VALIDATION"] = checksumSetting;
+        }
+
+        // 20 MiB goes up in parts, the small file in one PUT.
+        var queue = ws.WriteQueue($$"""
+            {"queue_id": "{{queueId}}", "result_s3_bucket": "{{bucket}}", "jobs": [
+              {"job_id": "make", "timeout": "1m", "result_paths": ["{{ws.Work}}/big.bin", "{{ws.Work}}/small.txt"],
+               "command": "head -c 20971520 /dev/urandom > big.bin; echo small > small.txt"}
+            ]}
+            """);
+
+        var run = await ws.SpawnAsync("queue", "run", queue, "--state-file", ws.StateFile, "--log-dir", ws.LogDir);
+        var output = ws.Path_("download");
+        var results = await ws.SpawnAsync("queue", "results", queueId, "--output", output);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(results.ExitCode == 0, results.ToString());
+        foreach (var name in new[] { "big.bin", "small.txt" })
+        {
+            var key = $"queues/{queueId}/jobs/make/{name}";
+            Assert.Equal(Buckets.Sha256(Path.Combine(ws.Work, name)), await Buckets.Sha256Async(s3, bucket, key));
+            Assert.Equal(Buckets.Sha256(Path.Combine(ws.Work, name)), Buckets.Sha256(Path.Combine(output, "make", name)));
+            // Read by the AWS CLI, independent of spawn's SDK: what the store recorded about the upload's checksum.
+            using var head = JsonDocument.Parse(await s3.AwsCliAsync("s3api", "head-object", "--bucket", bucket, "--key", key, "--checksum-mode", "ENABLED"));
+            Assert.True(checksummed == head.RootElement.TryGetProperty("ChecksumCRC32", out _), $"{name}: {head.RootElement}");
+        }
+    }
+
     [Fact]
     public async Task Status_of_an_id_neither_here_nor_in_the_convention_bucket_says_where_it_looked()
     {
@@ -223,23 +265,33 @@ public sealed class S3QueueTests(S3rverFixture s3) : IClassFixture<S3rverFixture
     }
 }
 
-/// <summary>Stops and restarts its own server in the middle of a run, so it shares it with no other test.</summary>
+/// <summary>
+/// An outage of S3 in the middle of a run. moto keeps its data in memory, so the server itself stays up: the run
+/// talks to it through a <see cref="PausingProxy"/> that goes down and comes back to the same data.
+/// </summary>
+[Collection(MotoCollection.Name)]
 public sealed class S3QueueOutageTests : IAsyncLifetime
 {
     private static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(4);
 
-    private readonly S3rverFixture s3 = new();
+    private readonly MotoServer s3;
+    private readonly PausingProxy proxy;
     private readonly Workspace ws;
 
-    public S3QueueOutageTests() => ws = S3Workspace.Create(s3);
+    public S3QueueOutageTests(MotoServer s3)
+    {
+        this.s3 = s3;
+        proxy = new PausingProxy(s3.Port);
+        ws = S3Workspace.Create(s3, proxy.Endpoint);
+    }
 
-    public Task InitializeAsync() => s3.InitializeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         // A test that failed early may leave its job waiting for the go-ahead: release it rather than leave it to time out.
         S3Workspace.Go(ws);
-        await s3.DisposeAsync();
+        await proxy.DisposeAsync();
         ws.Dispose();
     }
 
@@ -261,7 +313,7 @@ public sealed class S3QueueOutageTests : IAsyncLifetime
         await using var run = new BackgroundRun(ws, "queue", "run", queue, "--state-file", ws.StateFile, "--log-dir", ws.LogDir);
         await Poll.UntilAsync(() => File.Exists(Path.Combine(work, "ready")), TimeSpan.FromSeconds(30), "the job to write its result");
 
-        await s3.StopAsync();
+        await proxy.GoDownAsync();
         var outage = System.Diagnostics.Stopwatch.StartNew();
         S3Workspace.Go(ws);
         await Poll.UntilAsync(() => RetriedUploadOf(big, run.Stderr), TimeSpan.FromSeconds(30), $"a retry notice for {big}");
@@ -273,7 +325,7 @@ public sealed class S3QueueOutageTests : IAsyncLifetime
             await Task.Delay(rest);
         }
 
-        await s3.StartAsync();
+        proxy.ComeBack();
         var finished = await run.WaitAsync(TimeSpan.FromSeconds(90));
 
         Assert.True(finished.ExitCode == 0, finished.ToString());

@@ -1,8 +1,8 @@
-using Spawn.Aws.Tests;
+using Spawn.Tests.Shared;
 
 namespace Spawn.EndToEnd.Tests;
 
-/// <summary>Workspaces whose child processes reach the loopback S3 server.</summary>
+/// <summary>Workspaces whose child processes reach the moto server on loopback.</summary>
 internal static class S3Workspace
 {
     /// <summary>
@@ -11,12 +11,18 @@ internal static class S3Workspace
     /// </summary>
     public const string WaitForGo = "for i in $(seq 600); do [ -e go ] && exit 0; sleep 0.05; done; exit 1";
 
-    public static Workspace Create(S3rverFixture s3)
+    /// <param name="endpoint">Where the children send their requests, when not straight to the server (a proxy).</param>
+    public static Workspace Create(MotoServer s3, string? endpoint = null)
     {
         var workspace = new Workspace();
         foreach (var (key, value) in s3.ChildEnvironment)
         {
             workspace.Environment[key] = value;
+        }
+
+        if (endpoint is not null)
+        {
+            workspace.Environment["AWS_ENDPOINT_URL"] = endpoint;
         }
 
         return workspace;
