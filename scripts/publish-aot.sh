@@ -7,6 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Native AOT links with clang: install it from Debian when it is missing (as root, the way CI runs).
+if ! command -v clang >/dev/null; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang lld zlib1g-dev >/dev/null
+    else
+        echo "publish-aot.sh: clang is needed (apt-get install clang lld zlib1g-dev)" >&2
+        exit 1
+    fi
+fi
+
 projects=(Spawn.Agent Spawn.Cli)
 if [[ "${1:-}" == --agent-only ]]; then
     projects=(Spawn.Agent)

@@ -67,7 +67,7 @@ public sealed class ImdsStub : IAsyncDisposable
         return Requests;
     }
 
-    public static string Script => Path.Combine(S3rverFixture.RepositoryRoot, "tests", "Shared", "imds_stub.py");
+    public static string Script => Path.Combine(Spawn.Tests.Shared.MotoServer.RepositoryRoot, "tests", "Shared", "imds_stub.py");
 
     /// <param name="extra">More arguments, e.g. <c>--life-cycle spot</c> or a role with its credentials.</param>
     public static async Task<ImdsStub> StartAsync(string instanceId, string region, string instanceType, params string[] extra)

@@ -8,7 +8,7 @@ namespace Spawn.Aws.Tests.Setup;
 /// <summary>docs/iam.md says what spawn setup does: its JSON parses, and its instance policy is the generated one.</summary>
 public sealed partial class IamDocumentationTests
 {
-    private static readonly string Page = File.ReadAllText(Path.Combine(S3rverFixture.RepositoryRoot, "docs", "iam.md"));
+    private static readonly string Page = File.ReadAllText(Path.Combine(Spawn.Tests.Shared.MotoServer.RepositoryRoot, "docs", "iam.md"));
 
     [Fact]
     public void Every_policy_on_the_page_is_valid_json()
