@@ -36,6 +36,9 @@ public static class RunInstancesRequests
                 MarketType = MarketType.Spot,
                 SpotOptions = new SpotMarketOptions { SpotInstanceType = SpotInstanceType.OneTime, InstanceInterruptionBehavior = InstanceInterruptionBehavior.Terminate },
             };
+
+            // The instance role may cancel only spot requests tagged spawn:queue-id (docs/iam.md).
+            request.TagSpecifications.Add(new TagSpecification { ResourceType = ResourceType.SpotInstancesRequest, Tags = tags });
         }
 
         if (launch.DiskSizeGb is { } size)
