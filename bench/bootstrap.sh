@@ -7,6 +7,7 @@
 #
 #   bench/bootstrap.sh            # ROUNDS=7; needs root; builds the solution and the Native AOT agent first
 set -euo pipefail
+[[ -n "${TRACE:-}" ]] && set -x
 cd "$(dirname "$0")/.."
 root=$PWD
 rounds=${ROUNDS:-7}
@@ -54,9 +55,10 @@ for _ in $(seq "$rounds"); do
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL bash "$work/user-data" 2>/dev/null
     (cd /var/lib/spored/work && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL \
         /usr/local/bin/spored run-queue /var/lib/spored/queue.json >/dev/null 2>&1) &
+    agent=$!
     wait_first
     ours+=("$(since "$start")")
-    wait
+    wait "$agent"
 
     fresh
     start=$(date +%s.%N)
