@@ -10,6 +10,8 @@ namespace Spawn.Hosting;
 /// <summary>
 /// The composition root shared by <c>spored run-queue</c> and <c>spawn queue run</c>: wires the real executor,
 /// the durable state store, the result store (directory or S3, with the live S3 state mirror) and runs the queue.
+/// The agent also watches the queue's S3 prefix for <c>spawn queue cancel</c> (with a bucket only: a local results
+/// directory has nothing to watch).
 /// </summary>
 public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 {
@@ -43,6 +45,9 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 
             var results = CreateResultStore(queue, where);
             await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock, errors) : null;
+            using var cancelRequests = agent is not null && where.ResultBucket(queue) is { } bucket
+                ? new S3CancelRequests(S3ClientFactory.Create(region: null), bucket, queue.ResultPrefix, clock, errors)
+                : null;
             await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram());
             var runner = new QueueRunner(
                 queue,
@@ -54,7 +59,7 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 observer,
                 clock,
                 Random.Shared.NextDouble,
-                agent is null ? RunHost.Local : new RunHost(agent.Instance));
+                agent is null ? RunHost.Local : new RunHost(agent.Instance, cancelRequests));
             var outcome = await runner.RunAsync(signals.Token).ConfigureAwait(false);
             return outcome.Interrupted ? signals.ExitCode : outcome.ExitCode;
         }
