@@ -21,23 +21,23 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     public async Task<int> ExecuteAsync(
         QueueDefinition queue, bool queueIdGenerated, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals, AgentDuties? agent = null)
     {
-        if (await MissingBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } missing)
-        {
-            // Caught before anything runs, like any other mistake in the file: a day of jobs whose results all fail
-            // to upload is worse than no run.
-            errors.WriteLine($"error: result_s3_bucket \"{missing}\" does not exist (nothing was run; create it, or fix the name)");
-            return 2;
-        }
-
-        if (fresh && File.Exists(where.StateFile))
-        {
-            var backup = DurableStateStore.BackUp(where.StateFile, clock);
-            errors.WriteLine($"--fresh: previous state kept as {backup}");
-        }
-
-        var durable = new DurableStateStore(where.StateFile);
         try
         {
+            if (await MissingBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } missing)
+            {
+                // Caught before anything runs, like any other mistake in the file: a day of jobs whose results all fail
+                // to upload is worse than no run.
+                errors.WriteLine($"error: result_s3_bucket \"{missing}\" does not exist (nothing was run; create it, or fix the name)");
+                return 2;
+            }
+
+            if (fresh && File.Exists(where.StateFile))
+            {
+                var backup = DurableStateStore.BackUp(where.StateFile, clock);
+                errors.WriteLine($"--fresh: previous state kept as {backup}");
+            }
+
+            var durable = new DurableStateStore(where.StateFile);
             if (queueIdGenerated && await durable.LoadAsync(signals.Token).ConfigureAwait(false) is { } saved)
             {
                 queue = queue with { QueueId = saved.QueueId };
@@ -67,6 +67,12 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
         {
             errors.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+        {
+            // A signal before the queue had started (checking the bucket, loading the state): nothing ran and nothing
+            // changed, so the run is interrupted like any other, not crashed and not failed.
+            return signals.ExitCode;
         }
     }
 

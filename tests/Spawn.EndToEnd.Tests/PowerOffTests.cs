@@ -104,6 +104,27 @@ public sealed class PowerOffTests(S3Server s3) : IClassFixture<S3Server>, IDispo
     }
 
     [Fact]
+    public async Task SIGTERM_before_the_queue_has_started_is_143_not_a_crash_and_does_not_power_off()
+    {
+        // An S3 endpoint that takes the connection and never answers holds the agent in its bucket check.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = silent.AcceptTcpClientAsync();
+        ws.Environment["AWS_ENDPOINT_URL"] = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}";
+        var (queue, _) = await WriteS3QueueAsync("early", """{"job_id": "a", "timeout": "1m", "command": "touch ran"}""");
+        var recorder = new PowerOffRecorder(ws);
+        await using var agent = BackgroundRun.Spored(ws, "run-queue", queue, "--state-file", ws.StateFile, "--log-dir", ws.LogDir, "--power-off");
+        using var connection = await accepted.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Posix.kill(agent.Pid, Posix.SIGTERM);
+        var run = await agent.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(run.ExitCode == 143, run.ToString());
+        Assert.Empty(recorder.Calls);
+        Assert.False(File.Exists(Path.Combine(ws.Work, "ran")));
+    }
+
+    [Fact]
     public async Task A_state_that_cannot_be_used_is_exit_2_and_powers_off_once()
     {
         var queue = ws.WriteQueue("""{"queue_id": "mine", "jobs": [{"job_id": "a", "timeout": "1m", "command": "touch ran"}]}""");
