@@ -10,7 +10,7 @@ namespace Spawn.Agent;
 internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsyncDisposable
 {
     private readonly CancellationTokenSource stopping = new();
-    private readonly InstanceMetadata? metadata = InstanceMetadata.FromEnvironment(Environment.GetEnvironmentVariable);
+    private InstanceMetadata? metadata;
     private Task<InstanceIdentity?> identity = Task.FromResult<InstanceIdentity?>(null);
 
     /// <summary>
@@ -20,6 +20,16 @@ internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsy
     /// </summary>
     public Task<InstanceIdentity?> Identify()
     {
+        try
+        {
+            metadata = InstanceMetadata.FromEnvironment(Environment.GetEnvironmentVariable);
+        }
+        catch (FormatException e)
+        {
+            // A mistyped variable must not keep the queue from running: it only goes without its instance's name.
+            output.WriteLine($"{QueueStateJson.FormatTime(clock.GetUtcNow())} warning: {e.Message}; the instance is not looked up");
+        }
+
         if (metadata is not null)
         {
             identity = DescribeAsync(metadata);

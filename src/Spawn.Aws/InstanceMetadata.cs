@@ -34,6 +34,7 @@ public sealed class InstanceMetadata : IDisposable
 
     /// <summary>The client the environment asks for, or null when <c>AWS_EC2_METADATA_DISABLED</c> is <c>true</c>.</summary>
     /// <param name="variable">Reads an environment variable (<see cref="Environment.GetEnvironmentVariable(string)"/>).</param>
+    /// <exception cref="FormatException"><c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> is not an http(s) URL.</exception>
     public static InstanceMetadata? FromEnvironment(Func<string, string?> variable)
     {
         if (string.Equals(variable("AWS_EC2_METADATA_DISABLED")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
@@ -41,8 +42,15 @@ public sealed class InstanceMetadata : IDisposable
             return null;
         }
 
-        var configured = variable("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-        return new InstanceMetadata(string.IsNullOrWhiteSpace(configured) ? DefaultEndpoint : new Uri(configured.Trim()));
+        var configured = variable("AWS_EC2_METADATA_SERVICE_ENDPOINT")?.Trim();
+        if (string.IsNullOrEmpty(configured))
+        {
+            return new InstanceMetadata(DefaultEndpoint);
+        }
+
+        return Uri.TryCreate(configured, UriKind.Absolute, out var endpoint) && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps)
+            ? new InstanceMetadata(endpoint)
+            : throw new FormatException($"AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http:// URL: \"{configured}\"");
     }
 
     /// <summary>The instance this runs on, or null when no metadata service answers (not on EC2, or it is off).</summary>

@@ -5,6 +5,9 @@ public static class S3Keys
 {
     public const string StateKey = "queue-state.json";
 
+    /// <summary>Put by <c>spawn queue cancel</c> (JSON, <see cref="CancelRequestJson"/>); the agent watches for it.</summary>
+    public const string CancelKey = "control/cancel";
+
     public static string Join(string prefix, string key)
     {
         var trimmed = prefix.Trim('/');

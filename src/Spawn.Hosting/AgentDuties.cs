@@ -4,6 +4,7 @@ namespace Spawn.Hosting;
 
 /// <summary>
 /// What <c>spored</c> does beside running the queue, and <c>spawn queue run</c> does not: it names the EC2 instance it
-/// runs on in the state (<see cref="Instance"/>, still being asked of the metadata service when the run starts).
+/// runs on in the state (<see cref="Instance"/>, still being asked of the metadata service when the run starts), and
+/// it watches the queue's S3 prefix for <c>spawn queue cancel</c>.
 /// </summary>
 public sealed record AgentDuties(Task<InstanceIdentity?> Instance);

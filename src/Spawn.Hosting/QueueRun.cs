@@ -10,6 +10,8 @@ namespace Spawn.Hosting;
 /// <summary>
 /// The composition root shared by <c>spored run-queue</c> and <c>spawn queue run</c>: wires the real executor,
 /// the durable state store, the result store (directory or S3, with the live S3 state mirror) and runs the queue.
+/// The agent also watches the queue's S3 prefix for <c>spawn queue cancel</c> (with a bucket only: a local results
+/// directory has nothing to watch).
 /// </summary>
 public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 {
@@ -19,23 +21,23 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     public async Task<int> ExecuteAsync(
         QueueDefinition queue, bool queueIdGenerated, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals, AgentDuties? agent = null)
     {
-        if (await MissingBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } missing)
-        {
-            // Caught before anything runs, like any other mistake in the file: a day of jobs whose results all fail
-            // to upload is worse than no run.
-            errors.WriteLine($"error: result_s3_bucket \"{missing}\" does not exist (nothing was run; create it, or fix the name)");
-            return 2;
-        }
-
-        if (fresh && File.Exists(where.StateFile))
-        {
-            var backup = DurableStateStore.BackUp(where.StateFile, clock);
-            errors.WriteLine($"--fresh: previous state kept as {backup}");
-        }
-
-        var durable = new DurableStateStore(where.StateFile);
         try
         {
+            if (await MissingBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } missing)
+            {
+                // Caught before anything runs, like any other mistake in the file: a day of jobs whose results all fail
+                // to upload is worse than no run.
+                errors.WriteLine($"error: result_s3_bucket \"{missing}\" does not exist (nothing was run; create it, or fix the name)");
+                return 2;
+            }
+
+            if (fresh && File.Exists(where.StateFile))
+            {
+                var backup = DurableStateStore.BackUp(where.StateFile, clock);
+                errors.WriteLine($"--fresh: previous state kept as {backup}");
+            }
+
+            var durable = new DurableStateStore(where.StateFile);
             if (queueIdGenerated && await durable.LoadAsync(signals.Token).ConfigureAwait(false) is { } saved)
             {
                 queue = queue with { QueueId = saved.QueueId };
@@ -43,6 +45,9 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 
             var results = CreateResultStore(queue, where);
             await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock, errors) : null;
+            using var cancelRequests = agent is not null && where.ResultBucket(queue) is { } bucket
+                ? new S3CancelRequests(S3ClientFactory.Create(region: null), bucket, queue.ResultPrefix, clock, errors)
+                : null;
             await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram());
             var runner = new QueueRunner(
                 queue,
@@ -54,7 +59,7 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 observer,
                 clock,
                 Random.Shared.NextDouble,
-                agent is null ? RunHost.Local : new RunHost(agent.Instance));
+                agent is null ? RunHost.Local : new RunHost(agent.Instance, cancelRequests));
             var outcome = await runner.RunAsync(signals.Token).ConfigureAwait(false);
             return outcome.Interrupted ? signals.ExitCode : outcome.ExitCode;
         }
@@ -62,6 +67,12 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
         {
             errors.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+        {
+            // A signal before the queue had started (checking the bucket, loading the state): nothing ran and nothing
+            // changed, so the run is interrupted like any other, not crashed and not failed.
+            return signals.ExitCode;
         }
     }
 

@@ -67,7 +67,7 @@ public sealed class ImdsStub : IAsyncDisposable
         return Requests;
     }
 
-    public static string Script => Path.Combine(Spawn.Tests.Shared.MotoServer.RepositoryRoot, "tests", "Shared", "imds_stub.py");
+    public static string Script { get; } = FindScript();
 
     /// <param name="extra">More arguments, e.g. <c>--life-cycle spot</c> or a role with its credentials.</param>
     public static async Task<ImdsStub> StartAsync(string instanceId, string region, string instanceType, params string[] extra)
@@ -110,6 +110,20 @@ public sealed class ImdsStub : IAsyncDisposable
 
         await process.WaitForExitAsync();
         process.Dispose();
+    }
+
+    private static string FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var script = Path.Combine(dir.FullName, "tests", "Shared", "imds_stub.py");
+            if (File.Exists(script))
+            {
+                return script;
+            }
+        }
+
+        throw new FileNotFoundException($"tests/Shared/imds_stub.py not found above {AppContext.BaseDirectory}");
     }
 
     public static int FreePort()

@@ -42,6 +42,14 @@ public sealed class InstanceMetadataTests
     }
 
     [Fact]
+    public void An_endpoint_variable_that_is_not_a_url_is_an_error_that_names_it()
+    {
+        var error = Assert.Throws<FormatException>(() => InstanceMetadata.FromEnvironment(Variables(("AWS_EC2_METADATA_SERVICE_ENDPOINT", "169.254.169.254"))));
+
+        Assert.Equal("AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http:// URL: \"169.254.169.254\"", error.Message);
+    }
+
+    [Fact]
     public async Task An_address_that_refuses_is_no_instance_within_milliseconds()
     {
         using var metadata = new InstanceMetadata(new Uri($"http://127.0.0.1:{ImdsStub.FreePort()}"));

@@ -4,8 +4,8 @@ using System.Text;
 namespace Spawn.EndToEnd.Tests;
 
 /// <summary>
-/// A <c>spawn</c> process the test acts on while it runs: its output is captured line by line as it comes, so the
-/// test can wait for a message, and disposing kills whatever is still running.
+/// A <c>spawn</c> (or <c>spored</c>) process the test acts on while it runs: its output is captured line by line as it
+/// comes, so the test can wait for a message, and disposing kills whatever is still running.
 /// </summary>
 internal sealed class BackgroundRun : IAsyncDisposable
 {
@@ -14,15 +14,24 @@ internal sealed class BackgroundRun : IAsyncDisposable
     private readonly StringBuilder stderr = new();
 
     public BackgroundRun(Workspace workspace, params string[] args)
+        : this(workspace, Binaries.Spawn, args)
     {
-        process = workspace.Start(Binaries.Spawn, args);
+    }
+
+    private BackgroundRun(Workspace workspace, string binary, string[] args)
+    {
+        process = workspace.Start(binary, args);
         process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
+    public int Pid => process.Id;
+
     public bool HasExited => process.HasExited;
+
+    public static BackgroundRun Spored(Workspace workspace, params string[] args) => new(workspace, Binaries.Spored, args);
 
     public string Stdout => Read(stdout);
 
@@ -36,7 +45,7 @@ internal sealed class BackgroundRun : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"spawn did not finish within {limit}; so far:\n{Result(exitCode: -1)}");
+            throw new TimeoutException($"{Path.GetFileName(process.StartInfo.FileName)} did not finish within {limit}; so far:\n{Result(exitCode: -1)}");
         }
 
         // The parameterless wait also waits for the last asynchronously read lines.

@@ -13,6 +13,9 @@ internal static partial class Posix
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int signal);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chmod(string path, uint mode);
+
     /// <summary>Pids of live (non-zombie) processes whose command line starts with <paramref name="prefix"/> (e.g. <c>sleep 12345</c>).</summary>
     public static IReadOnlyList<int> ProcessesWith(string prefix)
     {

@@ -11,7 +11,9 @@ namespace Spawn.Core.Running;
 /// scheduler, written to the state (flushed to disk at once, or with the next flush where docs/resume.md says so),
 /// then reported. A saved state of the same queue is resumed: completed jobs never run
 /// again, and a job the state says is running is adopted, given its recorded exit code, or run again.
-/// <paramref name="host"/> is what the agent's machine adds (its EC2 identity); a local run passes none.
+/// <paramref name="host"/> is what the agent's machine adds (its EC2 identity, cancel requests from afar); a local
+/// run passes none. A cancel request stops the running job as a signal does, and then ends the queue: failed, every
+/// job that had not run skipped, never to be resumed.
 /// </summary>
 public sealed class QueueRunner(
     QueueDefinition queue,
@@ -28,8 +30,11 @@ public sealed class QueueRunner(
     private readonly AttemptSupervisor _supervisor = new(clock);
     private readonly RunHost _host = host ?? RunHost.Local;
 
-    /// <summary>Whether the instance's identity has been looked at since it became known (<see cref="NoteInstance"/>).</summary>
+    /// <summary>Whether the instance's identity, once known, went into the scheduler (<see cref="NoteInstance"/>).</summary>
     private bool _instanceNoted;
+
+    /// <summary>What stops this run early, from the queue's start on: a signal, or a cancel request.</summary>
+    private RunStop? _stop;
 
     /// <summary>A save flushing on another thread (<see cref="Persist.Flushing"/>); every later write waits for it.</summary>
     private Task _flushing = Task.CompletedTask;
@@ -58,21 +63,24 @@ public sealed class QueueRunner(
         {
             Report(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} already ended {Word(saved.Status)}; nothing to run (use --fresh to start over)");
 
-            // Stored again: the agent that ended it may have died before the final state was stored, and an agent run
-            // with --power-off ends the machine next.
-            await PublishFinalState(scheduler).ConfigureAwait(false);
-            return new RunOutcome(scheduler.Snapshot(), Interrupted: false);
+            // Stored again, as it was saved: the agent that ended it may have died before the final state was stored,
+            // and an agent run with --power-off ends the machine next.
+            await PublishFinalState(saved).ConfigureAwait(false);
+            return new RunOutcome(saved, Interrupted: false);
         }
 
         scheduler.Begin(clock.GetUtcNow());
         await SaveAndReport(scheduler, saved is null ? RunEventKind.QueueStarted : RunEventKind.QueueResumed, null,
             saved is null ? $"queue {queue.QueueId} started" : $"queue {queue.QueueId} resumed from {store.Location}", cancellationToken).ConfigureAwait(false);
 
+        // From here on, everything stops on stop.Token: a signal, or a cancel request.
+        await using var stop = new RunStop(_host.CancelRequests ?? new NoCancelRequests(), scheduler.StartedAt!.Value, cancellationToken);
+        _stop = stop;
         try
         {
             foreach (var job in scheduler.RunningJobs)
             {
-                await ReclaimAsync(scheduler, job, cancellationToken).ConfigureAwait(false);
+                await ReclaimAsync(scheduler, job, stop.Token).ConfigureAwait(false);
             }
 
             // An agent that died between a job's end and its collection (during an upload, or in the instant before
@@ -80,21 +88,27 @@ public sealed class QueueRunner(
             // made again replaces the first; a collection that failed before is tried again.
             foreach (var job in saved?.Jobs.Where(IsUncollected) ?? [])
             {
-                await CollectAsync(scheduler, job.JobId, cancellationToken).ConfigureAwait(false);
+                await CollectAsync(scheduler, job.JobId, stop.Token).ConfigureAwait(false);
             }
 
-            await DriveAsync(scheduler, cancellationToken).ConfigureAwait(false);
+            await DriveAsync(scheduler, stop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
         {
+            if (await stop.CancelRequestAsync().ConfigureAwait(false) is { } request)
+            {
+                await EndCancelledAsync(scheduler, request).ConfigureAwait(false);
+                return new RunOutcome(scheduler.Snapshot(), Interrupted: false);
+            }
+
             await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
             await SaveAndReport(scheduler, RunEventKind.QueueInterrupted, null, "interrupted: state saved; run the same command again to resume", CancellationToken.None).ConfigureAwait(false);
-            await PublishFinalState(scheduler).ConfigureAwait(false);
+            await PublishFinalState(scheduler.Snapshot()).ConfigureAwait(false);
             return new RunOutcome(scheduler.Snapshot(), Interrupted: true);
         }
 
         await SaveAndReport(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} {Word(scheduler.Status)}", CancellationToken.None).ConfigureAwait(false);
-        await PublishFinalState(scheduler).ConfigureAwait(false);
+        await PublishFinalState(scheduler.Snapshot()).ConfigureAwait(false);
         return new RunOutcome(scheduler.Snapshot(), Interrupted: false);
     }
 
@@ -319,11 +333,76 @@ public sealed class QueueRunner(
                 await FinishAttemptAsync(scheduler, jobId, 124, $"stopped: global_timeout {GoDuration.Format(queue.GlobalTimeout!.Value)} exceeded", cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                var attempt = scheduler.Job(jobId).Attempt;
-                scheduler.Apply(new SchedulerEvent.Interrupted(jobId, $"attempt {attempt} interrupted by a stop request", CountsAsCrash: false, clock.GetUtcNow()));
-                await SaveAndReport(scheduler, RunEventKind.JobInterrupted, jobId, $"{jobId} attempt {attempt} stopped (interrupted)", CancellationToken.None).ConfigureAwait(false);
+                if (await _stop!.CancelRequestAsync().ConfigureAwait(false) is { } request)
+                {
+                    // Ended for good: the attempt failed. Its logs go up with the queue's end (EndCancelledAsync).
+                    scheduler.Apply(new SchedulerEvent.CancelRequested(request.Reason, clock.GetUtcNow()));
+                    scheduler.Apply(new SchedulerEvent.Stopped(jobId, code, $"stopped: {request.Reason}", clock.GetUtcNow()));
+                    await SaveAndReport(scheduler, RunEventKind.JobFailed, jobId, $"{jobId} stopped (exit code {code}): {request.Reason}", CancellationToken.None)
+                        .ConfigureAwait(false);
+                }
+                else
+                {
+                    var attempt = scheduler.Job(jobId).Attempt;
+                    scheduler.Apply(new SchedulerEvent.Interrupted(jobId, $"attempt {attempt} interrupted by a stop request", CountsAsCrash: false, clock.GetUtcNow()));
+                    await SaveAndReport(scheduler, RunEventKind.JobInterrupted, jobId, $"{jobId} attempt {attempt} stopped (interrupted)", CancellationToken.None).ConfigureAwait(false);
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Ends the queue for a cancel request: nothing more starts, every job that had not run is skipped, and what did
+    /// run is collected (a stopped job's logs, results whose upload the request cut short), then the final state is
+    /// stored, as at any ending. Nothing here is cancellable: the queue's end must be written whole.
+    /// </summary>
+    private async Task EndCancelledAsync(QueueScheduler scheduler, CancelRequest request)
+    {
+        await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
+        scheduler.Apply(new SchedulerEvent.CancelRequested(request.Reason, clock.GetUtcNow()));
+        await StopUnwatchedAsync(scheduler, request).ConfigureAwait(false);
+        foreach (var job in scheduler.Snapshot().Jobs.Where(IsUncollected).ToList())
+        {
+            await CollectAsync(scheduler, job.JobId, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var by = request.RequestedBy is { } who ? $" by {who}" : "";
+        await SaveAndReport(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} {Word(scheduler.Status)}: {request.Reason}{by}", CancellationToken.None)
+            .ConfigureAwait(false);
+        await PublishFinalState(scheduler.Snapshot()).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Jobs the scheduler still counts as running although nothing watches them: the request came while one was being
+    /// started or taken over from an earlier agent. Each is found the way a restarted agent finds one, and stopped, so
+    /// that the final state has no job running and nothing of the queue is left behind.
+    /// </summary>
+    private async Task StopUnwatchedAsync(QueueScheduler scheduler, CancelRequest request)
+    {
+        foreach (var job in scheduler.RunningJobs)
+        {
+            var definition = scheduler.Definition(job.JobId);
+            var found = await executor.AdoptAsync(LaunchFor(definition, job.Attempt), job.Pid ?? 0, job.PidStartTime ?? 0, CancellationToken.None).ConfigureAwait(false);
+            switch (found)
+            {
+                case AdoptionResult.StillRunning still:
+                    await using (still.Job.ConfigureAwait(false))
+                    {
+                        await still.Job.TerminateAsync(queue.KillGraceFor(definition), CancellationToken.None).ConfigureAwait(false);
+                        var code = await still.Job.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                        scheduler.Apply(new SchedulerEvent.Stopped(job.JobId, code, $"stopped: {request.Reason}", clock.GetUtcNow()));
+                    }
+
+                    break;
+                case AdoptionResult.FinishedWhileAway finished:
+                    scheduler.Apply(new SchedulerEvent.Exited(job.JobId, finished.ExitCode, null, clock.GetUtcNow()));
+                    break;
+                default:
+                    scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} did not start before {request.Reason}", CountsAsCrash: false, clock.GetUtcNow()));
+                    break;
+            }
         }
     }
 
@@ -457,9 +536,8 @@ public sealed class QueueRunner(
         observer.Notify(new RunEvent(kind, jobId, message, scheduler.Snapshot(), clock.GetUtcNow()));
 
     /// <summary>The final state goes next to the results whatever the ending; a failure here is reported, not thrown.</summary>
-    private async Task PublishFinalState(QueueScheduler scheduler)
+    private async Task PublishFinalState(QueueState state)
     {
-        var state = scheduler.Snapshot();
         try
         {
             await results.PutBytesAsync("queue-state.json", QueueStateJson.Serialize(state), CancellationToken.None).ConfigureAwait(false);

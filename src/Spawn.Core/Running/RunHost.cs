@@ -1,3 +1,4 @@
+using Spawn.Core.Ports;
 using Spawn.Core.State;
 
 namespace Spawn.Core.Running;
@@ -5,9 +6,10 @@ namespace Spawn.Core.Running;
 /// <summary>
 /// What the machine adds to a run beyond running its jobs. The agent on EC2 learns which instance it is
 /// (<see cref="Instance"/>: asked of the metadata service while the queue already runs, so that a machine where it
-/// does not answer is not held up; null when it is not an instance). A local run has nothing here (<see cref="Local"/>).
+/// does not answer is not held up; null when it is not an instance), and can be told to cancel the queue from afar
+/// (<see cref="CancelRequests"/>; null: only signals stop the run). A local run has neither (<see cref="Local"/>).
 /// </summary>
-public sealed record RunHost(Task<InstanceIdentity?> Instance)
+public sealed record RunHost(Task<InstanceIdentity?> Instance, ICancelRequests? CancelRequests = null)
 {
     public static RunHost Local { get; } = new(Task.FromResult<InstanceIdentity?>(null));
 }

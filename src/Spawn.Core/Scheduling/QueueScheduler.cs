@@ -172,6 +172,8 @@ public sealed class QueueScheduler
             case SchedulerEvent.Interrupted e: OnInterrupted(e); break;
             case SchedulerEvent.ResultsCollected e: OnResultsCollected(e); break;
             case SchedulerEvent.GlobalTimeoutExpired e: Stop(e.Reason, skipMessage: $"skipped: {e.Reason}"); break;
+            case SchedulerEvent.CancelRequested e: Stop(e.Reason, skipMessage: $"skipped: {e.Reason}"); break;
+            case SchedulerEvent.Stopped e: OnStopped(e); break;
             case SchedulerEvent.InstanceIdentified e: _instance = e.Instance; break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, "unknown scheduler event");
         }
@@ -287,6 +289,23 @@ public sealed class QueueScheduler
         {
             _jobs[i] = _jobs[i] with { Status = JobStatus.Skipped, ErrorMessage = $"{e.Reason}; skipped: {_stopReason}" };
         }
+    }
+
+    private void OnStopped(SchedulerEvent.Stopped e)
+    {
+        var i = IndexInState(e.JobId, JobStatus.Running);
+        _running.Remove(i);
+        _jobs[i] = _jobs[i] with
+        {
+            Status = JobStatus.Failed,
+            CompletedAt = e.At,
+            ExitCode = e.ExitCode,
+            Pid = null,
+            PidStartTime = null,
+            RetryAt = null,
+            ErrorMessage = e.Reason,
+        };
+        FailForGood(i);
     }
 
     private void OnResultsCollected(SchedulerEvent.ResultsCollected e)

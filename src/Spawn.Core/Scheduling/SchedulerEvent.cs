@@ -30,6 +30,18 @@ public abstract record SchedulerEvent(DateTimeOffset At)
     public sealed record GlobalTimeoutExpired(string Reason, DateTimeOffset At) : SchedulerEvent(At);
 
     /// <summary>
+    /// Someone asked for the queue to end (<c>spawn queue cancel</c>): nothing more starts, every job that has not run
+    /// is skipped, a retry that was waiting is not made, and the queue ends failed with <paramref name="Reason"/>.
+    /// </summary>
+    public sealed record CancelRequested(string Reason, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>
+    /// The runner stopped a running attempt (TERM, grace, KILL) because the queue is ending: the attempt failed,
+    /// whatever code its group ended with, and is not retried. Unlike <see cref="Interrupted"/>, it is not run again.
+    /// </summary>
+    public sealed record Stopped(string JobId, int ExitCode, string Reason, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>
     /// The agent learned which EC2 instance it runs on (from the instance metadata service, while the queue already
     /// runs: the run never waits for it). It replaces what a resumed state said: after a stop and start, or on a new
     /// instance, the state names the machine that holds the queue now.
