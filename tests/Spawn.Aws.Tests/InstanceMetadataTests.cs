@@ -1,3 +1,4 @@
+using Spawn.Tests.Shared;
 using System.Diagnostics;
 
 namespace Spawn.Aws.Tests;

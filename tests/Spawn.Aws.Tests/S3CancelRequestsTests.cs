@@ -1,3 +1,4 @@
+using Spawn.Tests.Shared;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Time.Testing;
 using Spawn.Core.Ports;
@@ -5,8 +6,8 @@ using Spawn.Core.Ports;
 namespace Spawn.Aws.Tests;
 
 /// <summary>The agent's watch for <c>{prefix}/control/cancel</c>, against the loopback S3 server.</summary>
-[Collection(S3rverCollection.Name)]
-public sealed class S3CancelRequestsTests(S3rverFixture s3)
+[Collection(MotoCollection.Name)]
+public sealed class S3CancelRequestsTests(MotoServer s3)
 {
     private static readonly DateTimeOffset LongAgo = DateTimeOffset.UtcNow.AddHours(-1);
 

@@ -1,3 +1,4 @@
+using Spawn.Tests.Shared;
 using System.Net;
 using System.Net.Sockets;
 

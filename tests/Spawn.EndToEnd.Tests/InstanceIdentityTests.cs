@@ -1,4 +1,4 @@
-using Spawn.Aws.Tests;
+using Spawn.Tests.Shared;
 
 namespace Spawn.EndToEnd.Tests;
 

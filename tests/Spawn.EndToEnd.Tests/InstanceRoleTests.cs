@@ -1,6 +1,6 @@
-using Spawn.Aws.Tests;
+using Spawn.Tests.Shared;
 using Spawn.Core.State;
-using S3Server = Spawn.Aws.Tests.S3rverFixture;
+using S3Server = Spawn.Tests.Shared.MotoServer;
 
 namespace Spawn.EndToEnd.Tests;
 

@@ -1,9 +1,9 @@
 using Amazon.S3.Model;
 using Spawn.Aws;
-using Spawn.Aws.Tests;
+using Spawn.Tests.Shared;
 using Spawn.Core.Ports;
 using Spawn.Core.State;
-using S3Server = Spawn.Aws.Tests.S3rverFixture;
+using S3Server = Spawn.Tests.Shared.MotoServer;
 
 namespace Spawn.EndToEnd.Tests;
 

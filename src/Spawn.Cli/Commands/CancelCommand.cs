@@ -40,8 +40,9 @@ internal static class CancelCommand
             try
             {
                 using var s3 = S3ClientFactory.Create(found.Region);
-                await CancelRequest.PutAsync(s3, bucket, prefix, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                Console.WriteLine($"Asked the agent of queue {queueId} to stop (s3://{bucket}/{S3Keys.Join(prefix, CancelRequest.Key)}).");
+                var request = new Spawn.Core.Ports.CancelRequest(clock.GetUtcNow(), $"{Environment.UserName}@{Environment.MachineName}");
+                await CancelRequestWriter.PutAsync(s3, bucket, prefix, request, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"Asked the agent of queue {queueId} to stop (s3://{bucket}/{S3Keys.Join(prefix, S3Keys.CancelKey)}).");
                 var ended = found.State == "running"
                     ? await WaitForEndAsync(s3, bucket, prefix, TimeSpan.FromSeconds(Math.Max(0, result.GetValue(wait))), clock, cancellationToken).ConfigureAwait(false)
                     : null;

@@ -39,7 +39,7 @@ internal static class StatusCommand
 
                 Console.Out.Write(result.GetValue(json)
                     ? System.Text.Encoding.UTF8.GetString(QueueStateJson.Serialize(state)) + Environment.NewLine
-                    : InstanceLines.Render(found.Instance) + StatusTable.Render(state));
+                    : InstanceLines.Render(found.Instance, state) + StatusTable.Render(state));
                 if (!result.GetValue(watch) || state.Status is QueueStatus.Completed or QueueStatus.Failed)
                 {
                     return 0;

@@ -86,6 +86,42 @@ public sealed partial class BootstrapTests
         agent.Kill(entireProcessTree: true);
     }
 
+    [Fact]
+    public async Task Cancel_stops_the_running_job_saves_the_state_in_S3_and_terminates_the_instance()
+    {
+        await using var box = await InstanceSandbox.StartAsync(Bucket, "queues/cancel-q");
+        var (instanceId, user) = await LaunchAsync(box, "cancel-q", """
+            { "job_id": "long", "command": "sleep 900", "timeout": "30m" },
+            { "job_id": "after", "command": "true", "timeout": "1m", "depends_on": ["long"] }
+            """);
+        Assert.Equal(0, (await RunUserDataAsync(box, instanceId)).ExitCode);
+        using var agent = box.Start(["bash", "-c", UnitCommand((await box.ShellAsync("cat /etc/systemd/system/spored.service")).Stdout)], InstanceSandbox.InstanceEnvironment);
+        var agentOutput = agent.StandardError.ReadToEndAsync();
+        await Poll.UntilAsync(
+            async () => (await box.RunAsync(["aws", "s3", "cp", $"s3://{Bucket}/queues/cancel-q/queue-state.json", "-"], user)).Stdout.Contains("\"pid\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60),
+            "the mirrored state shows the long job running");
+
+        var cancel = await box.RunAsync([Binaries.Spawn, "queue", "cancel", instanceId, "--wait", "60"], user);
+
+        Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        Assert.Contains("The queue stopped: failed (cancelled by spawn queue cancel", cancel.Stdout);
+        Assert.Contains($"Terminated instance {instanceId}", cancel.Stdout);
+        await agent.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(agent.ExitCode == 1, await agentOutput);
+
+        var final = JsonDocument.Parse((await box.RunAsync(["aws", "s3", "cp", $"s3://{Bucket}/queues/cancel-q/queue-state.json", "-"], user)).Stdout).RootElement;
+        Assert.Equal("failed", final.GetProperty("status").GetString());
+        Assert.StartsWith("cancelled by spawn queue cancel", final.GetProperty("error_message").GetString());
+        var jobs = final.GetProperty("jobs").EnumerateArray().ToDictionary(j => j.GetProperty("job_id").GetString()!, j => j.GetProperty("status").GetString());
+        Assert.Equal("failed", jobs["long"]);
+        Assert.Equal("skipped", jobs["after"]);
+        Assert.Equal(1, (await box.ShellAsync("pgrep -f 'sleep 900'")).ExitCode);
+        var ec2State = await box.RunAsync(["aws", "ec2", "describe-instances", "--instance-ids", instanceId, "--query", "Reservations[0].Instances[0].State.Name", "--output", "text"], user);
+        Assert.Contains(ec2State.Stdout.Trim(), new[] { "shutting-down", "terminated" });
+        Assert.Equal(["failed"], File.ReadAllLines(box.RecordedStateAtPowerOff));
+    }
+
     private static async Task<(string InstanceId, Dictionary<string, string> User)> LaunchAsync(InstanceSandbox box, string queueId, string jobs, string globalTimeout = "10m")
     {
         var user = new Dictionary<string, string>(InstanceSandbox.UserEnvironment)

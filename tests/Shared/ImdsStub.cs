@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Spawn.Aws.Tests;
+namespace Spawn.Tests.Shared;
 
 /// <summary>
 /// tests/Shared/imds_stub.py on a free loopback port: the instance metadata service of a pretend EC2 instance. Point a
