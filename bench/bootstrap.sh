@@ -21,6 +21,7 @@ if [[ "${1:-}" != --inside ]]; then
 fi
 
 work=$2
+trap 'kill $(jobs -p) 2>/dev/null' EXIT   # moto and the IMDS stub end with the namespace
 ip link set lo up
 ip addr add 169.254.169.254/32 dev lo
 for d in /var/lib/spored /var/log/spored /usr/local/bin /etc/systemd/system; do mkdir -p "$d" && mount -t tmpfs tmpfs "$d"; done
