@@ -26,7 +26,8 @@ internal static class StatusCommand
             while (true)
             {
                 var found = await locator.FindAsync(result.GetValue(target)!, s3.Read(result), cancellationToken).ConfigureAwait(false);
-                if (found.State is not { } state)
+                var booting = found is { State: null, Instance.Instance: { QueueId: not null, State: "pending" or "running" } } && !result.GetValue(json);
+                if (found.State is null && !booting)
                 {
                     await Console.Error.WriteLineAsync($"error: {found.Problem}").ConfigureAwait(false);
                     return 2;
@@ -37,10 +38,13 @@ internal static class StatusCommand
                     Console.Clear();
                 }
 
-                Console.Out.Write(result.GetValue(json)
-                    ? System.Text.Encoding.UTF8.GetString(QueueStateJson.Serialize(state)) + Environment.NewLine
-                    : InstanceLines.Render(found.Instance, state) + StatusTable.Render(state));
-                if (!result.GetValue(watch) || state.Status is QueueStatus.Completed or QueueStatus.Failed)
+                var state = found.State;
+                Console.Out.Write(state is null
+                    ? InstanceLines.Render(found.Instance, null) + StartingLines(found.Instance!.Instance!)
+                    : result.GetValue(json)
+                        ? System.Text.Encoding.UTF8.GetString(QueueStateJson.Serialize(state)) + Environment.NewLine
+                        : InstanceLines.Render(found.Instance, state) + StatusTable.Render(state));
+                if (!result.GetValue(watch) || state?.Status is QueueStatus.Completed or QueueStatus.Failed)
                 {
                     return 0;
                 }
@@ -59,4 +63,8 @@ internal static class StatusCommand
         });
         return command;
     }
+
+    /// <summary>Right after a launch the instance boots and the agent has not written its state yet: say so, not "error".</summary>
+    private static string StartingLines(Spawn.Aws.Launch.LaunchedInstance instance) =>
+        $"Queue ID:    {instance.QueueId}\nStatus:      starting (the instance is booting and installing the agent; its state appears in s3://{instance.Bucket}/{instance.Prefix}/ within a few minutes)\n";
 }

@@ -8,7 +8,7 @@ namespace Spawn.Cli.Rendering;
 /// </summary>
 internal static class InstanceLines
 {
-    public static string Render(InstanceTargetResult? found, QueueState state) => (found, state.Instance) switch
+    public static string Render(InstanceTargetResult? found, QueueState? state) => (found, state?.Instance) switch
     {
         ({ Instance: { } i }, _) => $"Instance:    {i.InstanceId} ({i.InstanceType ?? "?"}, {i.Region})\nEC2 state:   {i.State}{(i.PublicIp is { } ip ? $", public IP {ip}" : "")}\n",
         (_, { } named) => $"Instance:    {named.InstanceId} ({named.InstanceType ?? "?"}, {named.Region ?? "?"}){(found?.Problem is { } problem ? $"\nEC2 state:   unknown ({problem})" : "")}\n",

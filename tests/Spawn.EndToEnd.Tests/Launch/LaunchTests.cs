@@ -259,6 +259,11 @@ public sealed class LaunchTests(MotoServer moto) : IAsyncLifetime
         var launched = await launch.LaunchAsync(launch.Queue(), "t3.medium", "--json");
         Assert.True(launched.ExitCode == 0, launched.ToString());
         var id = LaunchWorkspace.InstanceIdFrom(launched);
+        var booting = await launch.Files.SpawnAsync("queue", "status", id);
+        Assert.True(booting.ExitCode == 0, booting.ToString());
+        Assert.Contains("Status:      starting", booting.Stdout);
+        Assert.Contains($"Instance:    {id}", booting.Stdout);
+
         var state = """
             {"queue_id": "launch-q", "queue_name": "launch-q", "status": "running", "started_at": "2026-12-01T14:00:00Z",
              "updated_at": "2026-12-01T14:01:00Z", "jobs": [{"job_id": "hello", "status": "running", "attempt": 1, "pid": 4242}]}
@@ -272,6 +277,9 @@ public sealed class LaunchTests(MotoServer moto) : IAsyncLifetime
         Assert.Contains($"Instance:    {id} (t3.medium, us-east-1)", status.Stdout);
         Assert.Contains("EC2 state:   running", status.Stdout);
         Assert.Matches(@"hello\s+running\s+1\s+-\s+no\s+\(PID: 4242\)", status.Stdout);
+        var logs = await launch.Files.SpawnAsync("queue", "logs", id, "hello");
+        Assert.True(logs.ExitCode == 0, logs.ToString());
+        Assert.Contains("logs go up when a job finishes", logs.Stderr);
 
         var cancel = await launch.Files.SpawnAsync("queue", "cancel", "launch-q", "--wait", "0");
         Assert.True(cancel.ExitCode == 0, cancel.ToString());
