@@ -55,7 +55,8 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
 
     public static int DeadlineMinutes(QueueDefinition queue)
     {
-        var minutes = Math.Ceiling((QueueTimeBound.Of(queue) + DeadlineMargin).TotalMinutes);
+        // In doubles: a file's bound may be TimeSpan.MaxValue, which the margin would overflow.
+        var minutes = Math.Ceiling(QueueTimeBound.Of(queue).TotalMinutes + DeadlineMargin.TotalMinutes);
         return minutes >= int.MaxValue ? int.MaxValue : (int)minutes;
     }
 

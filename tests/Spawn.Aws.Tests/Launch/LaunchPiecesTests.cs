@@ -30,6 +30,16 @@ public sealed class LaunchPiecesTests
     }
 
     [Theory]
+    [InlineData("""{"global_timeout": "1h", "jobs": [{"job_id": "a", "command": "true", "timeout": "1m"}]}""", 75)]
+    [InlineData("""{"jobs": [{"job_id": "a", "command": "true", "timeout": "2562047h", "retry": {"max_attempts": 100}}]}""", int.MaxValue)]
+    public void The_dead_man_switch_is_the_longest_legal_run_plus_15_minutes(string json, int minutes)
+    {
+        var queue = Spawn.Core.Parsing.QueueFileParser.Parse(System.Text.Encoding.UTF8.GetBytes(json), "q.json", TimeProvider.System).Queue!;
+
+        Assert.Equal(minutes, QueueLauncher.DeadlineMinutes(queue));
+    }
+
+    [Theory]
     [InlineData("i-0123456789abcdef0", true)]
     [InlineData("i-01234567", true)]
     [InlineData("i-0123456789abcdefg", false)]
