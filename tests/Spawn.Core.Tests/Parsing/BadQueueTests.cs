@@ -299,6 +299,16 @@ public sealed class BadQueueTests
             """{"result_s3_bucket": "s3://my-bucket/results", "jobs": [{"job_id": "a", "command": "x", "timeout": "1m"}]}""",
             "1:22: result_s3_bucket must be a bucket name such as \"spawn-results\", found \"s3://my-bucket/results\" (put any path in result_s3_prefix)"
         },
+        {
+            "a prefix that climbs out of the results root",
+            """{"result_s3_prefix": "runs/../../etc", "jobs": [{"job_id": "a", "command": "x", "timeout": "1m"}]}""",
+            "1:22: result_s3_prefix must stay below the results root, found \"runs/../../etc\" (no \".\" or \"..\" segments)"
+        },
+        {
+            "a prefix that is only \"..\"",
+            """{"result_s3_prefix": "..", "jobs": [{"job_id": "a", "command": "x", "timeout": "1m"}]}""",
+            "1:22: result_s3_prefix must stay below the results root, found \"..\" (no \".\" or \"..\" segments)"
+        },
 
         // ---- the dependency graph
         {
