@@ -289,4 +289,25 @@ public sealed class RunQueueTests : IDisposable
         Assert.Equal("hi there\n", logs.Stdout);
         Assert.Equal("oops\n", errors.Stdout);
     }
+
+    [Fact]
+    public async Task A_failed_job_shows_no_results_uploaded_though_its_logs_went_up()
+    {
+        var queue = _ws.WriteQueue("""
+            {"queue_id": "failq", "on_failure": "continue", "jobs": [
+              {"job_id": "ok", "timeout": "1m", "command": "echo fine"},
+              {"job_id": "broken", "timeout": "1m", "command": "echo partial; exit 3", "result_paths": ["*.txt"]}
+            ]}
+            """);
+        Assert.Equal(1, (await _ws.RunQueueAsync(queue)).ExitCode);
+
+        var state = _ws.State();
+        var status = await _ws.SpawnAsync("queue", "status", _ws.StateFile);
+
+        Assert.Equal((JobStatus.Completed, true), (state.Job("ok").Status, state.Job("ok").ResultsUploaded));
+        Assert.Equal((JobStatus.Failed, false), (state.Job("broken").Status, state.Job("broken").ResultsUploaded));
+        Assert.Equal("partial\n", File.ReadAllText(Path.Combine(_ws.ResultsDir, "queues", "failq", "jobs", "broken", "stdout.log")));
+        Assert.Matches(@"ok\s+completed\s+1\s+0\s+yes", status.Stdout);
+        Assert.Matches(@"broken\s+failed\s+1\s+3\s+no", status.Stdout);
+    }
 }
