@@ -310,4 +310,27 @@ public sealed class RunQueueTests : IDisposable
         Assert.Matches(@"ok\s+completed\s+1\s+0\s+yes", status.Stdout);
         Assert.Matches(@"broken\s+failed\s+1\s+3\s+no", status.Stdout);
     }
+
+    [Fact]
+    public async Task Results_are_read_from_the_working_directory_and_stay_in_the_jobs_folder()
+    {
+        // "b" writes a forged stdout.log for "a" into a folder named like it, then collects that folder's parent.
+        var queue = _ws.WriteQueue("""
+            {"queue_id": "contained", "jobs": [
+              {"job_id": "a", "timeout": "1m", "command": "echo own log of a"},
+              {"job_id": "b", "timeout": "1m", "depends_on": ["a"],
+               "command": "mkdir -p tree/a tree/sub && echo forged > tree/a/stdout.log && echo '{}' > metrics.json",
+               "result_paths": ["*.json", "./metrics.json", "tree/sub/.."]}
+            ]}
+            """);
+
+        var run = await _ws.RunQueueAsync(queue);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var jobs = Path.Combine(_ws.ResultsDir, "queues", "contained", "jobs");
+        Assert.Equal("own log of a\n", File.ReadAllText(Path.Combine(jobs, "a", "stdout.log")));
+        Assert.Equal("forged\n", File.ReadAllText(Path.Combine(jobs, "b", "tree", "a", "stdout.log")));
+        Assert.Equal("{}\n", File.ReadAllText(Path.Combine(jobs, "b", "metrics.json")));
+        Assert.True(_ws.State().Job("b").ResultsUploaded, _ws.State().Job("b").ErrorMessage);
+    }
 }
