@@ -333,4 +333,24 @@ public sealed class RunQueueTests : IDisposable
         Assert.Equal("{}\n", File.ReadAllText(Path.Combine(jobs, "b", "metrics.json")));
         Assert.True(_ws.State().Job("b").ResultsUploaded, _ws.State().Job("b").ErrorMessage);
     }
+
+    [Fact]
+    public async Task A_symlink_loop_among_the_results_ends_the_collection_with_a_note()
+    {
+        var queue = _ws.WriteQueue("""
+            {"queue_id": "looped", "jobs": [
+              {"job_id": "j", "timeout": "1m", "result_paths": ["tree/**"],
+               "command": "mkdir -p tree/a && ln -s .. tree/a/up && ln -s /dev/zero tree/zero && echo w > tree/a/model.pt"}
+            ]}
+            """);
+
+        var run = await _ws.RunQueueAsync(queue);
+
+        var job = _ws.State().Job("j");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("w\n", File.ReadAllText(Path.Combine(_ws.ResultsDir, "queues", "looped", "jobs", "j", "a", "model.pt")));
+        Assert.Contains("leads to a directory already walked (a symlink loop?), not walked again", job.ErrorMessage);
+        Assert.Contains("zero could not be read: not a regular file", job.ErrorMessage);
+        Assert.False(job.ResultsUploaded);
+    }
 }
