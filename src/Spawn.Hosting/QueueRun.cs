@@ -54,7 +54,7 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory),
                 executor,
                 mirror ?? (IStateStore)durable,
-                new ResultCollector(results),
+                new ResultCollector(results, Environment.CurrentDirectory),
                 results,
                 observer,
                 clock,

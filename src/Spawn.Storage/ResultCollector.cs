@@ -9,9 +9,10 @@ namespace Spawn.Storage;
 /// that could not be read or stored leaves <c>results_uploaded</c> false and the problem says which and why.
 /// A log that does not exist is skipped (the job never wrote to it, or never started), not uploaded empty.
 /// The job's own logs win over a result that would land on <c>stdout.log</c> or <c>stderr.log</c>: that result is
-/// skipped and the problem says so.
+/// skipped and the problem says so. Relative patterns are relative to <paramref name="workingDirectory"/>, where
+/// the jobs run; a key that would leave the job's folder is refused, whatever the pattern was.
 /// </summary>
-public sealed class ResultCollector(IResultStore store) : IResultCollector
+public sealed class ResultCollector(IResultStore store, string workingDirectory) : IResultCollector
 {
     private static readonly string[] LogNames = ["stdout.log", "stderr.log"];
 
@@ -28,10 +29,10 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
                 cancellationToken.ThrowIfCancellationRequested();
                 var pattern = job.ResultPaths[i];
                 var what = $"result_paths[{i}] \"{pattern}\"";
-                IReadOnlyList<ResultMatch> matches;
+                ResultExpansion expansion;
                 try
                 {
-                    matches = ResultPattern.Expand(pattern);
+                    expansion = ResultPattern.Expand(pattern, workingDirectory, cancellationToken);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -40,13 +41,23 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
                     continue;
                 }
 
-                if (matches.Count == 0)
+                failed |= expansion.Failures.Count > 0;
+                problems.AddRange(expansion.Failures.Concat(expansion.Notes).Select(p => $"{what}: {p}"));
+                if (expansion.Matches.Count == 0 && expansion.Failures.Count == 0)
                 {
                     problems.Add($"{what} matched no file");
                 }
 
-                foreach (var match in matches)
+                foreach (var match in expansion.Matches)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!StaysInFolder(match.Key))
+                    {
+                        failed = true;
+                        problems.Add($"{what}: {match.File} not uploaded, its key \"{match.Key}\" would leave {folder}");
+                        continue;
+                    }
+
                     if (LogNames.Contains(match.Key))
                     {
                         problems.Add($"{what}: {match.File} not uploaded, it would replace the job's own {match.Key}");
@@ -68,6 +79,10 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
 
         return new ResultCollection(!failed, problems.Count == 0 ? null : string.Join("; ", problems));
     }
+
+    /// <summary>The last guard of containment: a key below the job's folder has only plain names between its slashes.</summary>
+    private static bool StaysInFolder(string key) =>
+        key.Length > 0 && !key.StartsWith('/') && key.Split('/').All(segment => segment is not ("" or "." or ".."));
 
     private async Task<bool> TryPutAsync(string key, string file, List<string> problems, CancellationToken cancellationToken, bool isLog = false)
     {

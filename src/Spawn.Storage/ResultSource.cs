@@ -5,7 +5,8 @@ namespace Spawn.Storage;
 
 /// <summary>
 /// Checks that a matched result is a regular file that can be read, before any store copies it. Opening a FIFO the
-/// usual way waits for a writer forever, so the check opens without blocking and looks at what it got.
+/// usual way waits for a writer forever, so the check opens without blocking and looks at what it got. Only regular
+/// files pass: a device such as /dev/zero reads forever and would fill the store's disk.
 /// </summary>
 internal static partial class ResultSource
 {
@@ -21,17 +22,13 @@ internal static partial class ResultSource
             return Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
         }
 
-        try
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        return FileStatus.Of(fd) switch
         {
-            using var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
-
-            // Regular files seek; pipes, sockets and most devices do not, and their "content" is not a result.
-            return stream.CanSeek ? null : "not a regular file (a pipe, socket or device)";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e.Message;
-        }
+            null => Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()),
+            { IsRegularFile: true } => null,
+            _ => "not a regular file (a pipe, socket, device or directory)",
+        };
     }
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -289,4 +289,68 @@ public sealed class RunQueueTests : IDisposable
         Assert.Equal("hi there\n", logs.Stdout);
         Assert.Equal("oops\n", errors.Stdout);
     }
+
+    [Fact]
+    public async Task A_failed_job_shows_no_results_uploaded_though_its_logs_went_up()
+    {
+        var queue = _ws.WriteQueue("""
+            {"queue_id": "failq", "on_failure": "continue", "jobs": [
+              {"job_id": "ok", "timeout": "1m", "command": "echo fine"},
+              {"job_id": "broken", "timeout": "1m", "command": "echo partial; exit 3", "result_paths": ["*.txt"]}
+            ]}
+            """);
+        Assert.Equal(1, (await _ws.RunQueueAsync(queue)).ExitCode);
+
+        var state = _ws.State();
+        var status = await _ws.SpawnAsync("queue", "status", _ws.StateFile);
+
+        Assert.Equal((JobStatus.Completed, true), (state.Job("ok").Status, state.Job("ok").ResultsUploaded));
+        Assert.Equal((JobStatus.Failed, false), (state.Job("broken").Status, state.Job("broken").ResultsUploaded));
+        Assert.Equal("partial\n", File.ReadAllText(Path.Combine(_ws.ResultsDir, "queues", "failq", "jobs", "broken", "stdout.log")));
+        Assert.Matches(@"ok\s+completed\s+1\s+0\s+yes", status.Stdout);
+        Assert.Matches(@"broken\s+failed\s+1\s+3\s+no", status.Stdout);
+    }
+
+    [Fact]
+    public async Task Results_are_read_from_the_working_directory_and_stay_in_the_jobs_folder()
+    {
+        // "b" writes a forged stdout.log for "a" into a folder named like it, then collects that folder's parent.
+        var queue = _ws.WriteQueue("""
+            {"queue_id": "contained", "jobs": [
+              {"job_id": "a", "timeout": "1m", "command": "echo own log of a"},
+              {"job_id": "b", "timeout": "1m", "depends_on": ["a"],
+               "command": "mkdir -p tree/a tree/sub && echo forged > tree/a/stdout.log && echo '{}' > metrics.json",
+               "result_paths": ["*.json", "./metrics.json", "tree/sub/.."]}
+            ]}
+            """);
+
+        var run = await _ws.RunQueueAsync(queue);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var jobs = Path.Combine(_ws.ResultsDir, "queues", "contained", "jobs");
+        Assert.Equal("own log of a\n", File.ReadAllText(Path.Combine(jobs, "a", "stdout.log")));
+        Assert.Equal("forged\n", File.ReadAllText(Path.Combine(jobs, "b", "tree", "a", "stdout.log")));
+        Assert.Equal("{}\n", File.ReadAllText(Path.Combine(jobs, "b", "metrics.json")));
+        Assert.True(_ws.State().Job("b").ResultsUploaded, _ws.State().Job("b").ErrorMessage);
+    }
+
+    [Fact]
+    public async Task A_symlink_loop_among_the_results_ends_the_collection_with_a_note()
+    {
+        var queue = _ws.WriteQueue("""
+            {"queue_id": "looped", "jobs": [
+              {"job_id": "j", "timeout": "1m", "result_paths": ["tree/**"],
+               "command": "mkdir -p tree/a && ln -s .. tree/a/up && ln -s /dev/zero tree/zero && echo w > tree/a/model.pt"}
+            ]}
+            """);
+
+        var run = await _ws.RunQueueAsync(queue);
+
+        var job = _ws.State().Job("j");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("w\n", File.ReadAllText(Path.Combine(_ws.ResultsDir, "queues", "looped", "jobs", "j", "a", "model.pt")));
+        Assert.Contains("leads to a directory already walked (a symlink loop?), not walked again", job.ErrorMessage);
+        Assert.Contains("zero could not be read: not a regular file", job.ErrorMessage);
+        Assert.False(job.ResultsUploaded);
+    }
 }

@@ -69,11 +69,38 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal("", result.Stdout);
         Assert.Equal(
             [
-                $"{file}:3:51: error: jobs[0].timeout: invalid duration \"1d\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")",
-                $"{file}:3:57: error: unknown field \"retry_count\" in jobs[0]; did you mean \"retry\"?",
+                $"{file}:3:51: error: jobs[0] (\"a\").timeout: invalid duration \"1d\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")",
+                $"{file}:3:57: error: unknown field \"retry_count\" in jobs[0] (\"a\"); did you mean \"retry\"?",
                 $"{file}:4:72: error: jobs[1].depends_on[0]: job \"b\" depends on \"c\", which is not a job in this queue",
             ],
             result.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("run")]
+    public async Task A_NUL_in_a_command_or_env_value_is_refused_before_anything_runs(string command)
+    {
+        var marker = _ws.Path_("ran");
+        var file = _ws.WriteQueue($$$"""
+            {"jobs": [
+              {"job_id": "first", "command": "touch {{{marker}}}", "timeout": "1m"},
+              {"job_id": "train", "command": "echo a\u0000b", "timeout": "1m", "env": {"MODE": "x\u0000y"}}
+            ]}
+            """);
+
+        var result = command == "run" ? await _ws.RunQueueAsync(file) : await _ws.SpawnAsync("queue", "validate", file);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var nul = "contains a NUL character (\\u0000), which a command, environment value or path cannot carry";
+        Assert.Equal(
+            [
+                $"{file}:3:34: error: jobs[1] (\"train\").command {nul}",
+                $"{file}:3:84: error: jobs[1] (\"train\").env.MODE {nul}",
+            ],
+            result.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.False(File.Exists(marker));
+        Assert.False(File.Exists(_ws.StateFile));
     }
 
     [Fact]
@@ -91,7 +118,7 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(1, error.GetProperty("line").GetInt32());
         Assert.Equal(89, error.GetProperty("column").GetInt32());
         Assert.Equal("jobs[0].retry.max_attempts", error.GetProperty("path").GetString());
-        Assert.Equal("jobs[0].retry.max_attempts must be at least 1, found 0", error.GetProperty("message").GetString());
+        Assert.Equal("jobs[0] (\"a\").retry.max_attempts must be at least 1, found 0", error.GetProperty("message").GetString());
     }
 
     [Fact]

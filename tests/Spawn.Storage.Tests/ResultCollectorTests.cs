@@ -25,8 +25,10 @@ public sealed class ResultCollectorTests : IDisposable
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    private string WorkingDirectory => Directory.CreateDirectory(_dir["work"]).FullName;
+
     private Task<ResultCollection> Collect(bool completed, params string[] resultPaths) =>
-        new ResultCollector(new DirectoryResultStore(_dir["results"], "p"))
+        new ResultCollector(new DirectoryResultStore(_dir["results"], "p"), WorkingDirectory)
             .CollectAsync(Jobs.WithResults("J", resultPaths), completed, _stdout, _stderr, CancellationToken.None);
 
     [Fact]
@@ -212,7 +214,7 @@ public sealed class ResultCollectorTests : IDisposable
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            new ResultCollector(new DirectoryResultStore(_dir["results"], "p"))
+            new ResultCollector(new DirectoryResultStore(_dir["results"], "p"), WorkingDirectory)
                 .CollectAsync(Jobs.WithResults("J", _dir["work/model.pt"]), true, _stdout, _stderr, cancelled.Token));
     }
 }

@@ -25,6 +25,7 @@ internal static class JobMapper
 
         var (jobId, jobIdOffset) = JobId(context, obj, fields, path);
         var command = Required(context, obj, fields, path, "command") is { } c ? context.NonEmptyString(c.Value, path.Child("command")) : null;
+        command = WithoutNul(context, fields.Get("command"), path.Child("command"), command);
         var timeout = Required(context, obj, fields, path, "timeout") is { } t ? context.Duration(t.Value, path.Child("timeout"), allowZero: false) : null;
         var dependsOn = DependsOn(context, fields, path);
         var env = Env(context, fields, path);
@@ -46,6 +47,9 @@ internal static class JobMapper
 
         return (draft, new JobDefinition(jobId, command, timeout.Value, dependencyIds, env, retry, resultPaths, killGrace));
     }
+
+    private static string? WithoutNul(ParseContext context, SourceMember? member, JsonPath path, string? value) =>
+        member is not { } m || value is null ? value : context.WithoutNul(m.Value, path, value);
 
     private static SourceMember? Required(ParseContext context, SourceObject obj, ObjectFields fields, JsonPath path, string name)
     {
@@ -85,6 +89,7 @@ internal static class JobMapper
         }
 
         // Still returned when invalid, so dependencies on it are not also reported as unknown.
+        context.NameJob(path.Job, id);
         return (id, offset);
     }
 
@@ -137,7 +142,7 @@ internal static class JobMapper
                 context.Error(variable.NameOffset, variablePath, $"{envPath}: {variable.Name} is set by spawn for every attempt and cannot be overridden");
             }
 
-            if (context.String(variable.Value, variablePath) is { } value)
+            if (WithoutNul(context, variable, variablePath, context.String(variable.Value, variablePath)) is { } value)
             {
                 env[variable.Name] = value;
             }
@@ -157,7 +162,8 @@ internal static class JobMapper
         var paths = new List<string>(array.Items.Count);
         for (var i = 0; i < array.Items.Count; i++)
         {
-            if (context.NonEmptyString(array.Items[i], listPath.Item(i)) is { } resultPath)
+            if (context.NonEmptyString(array.Items[i], listPath.Item(i)) is { } resultPath
+                && context.WithoutNul(array.Items[i], listPath.Item(i), resultPath) is not null)
             {
                 paths.Add(resultPath);
             }

@@ -8,13 +8,27 @@ namespace Spawn.Core.Parsing;
 /// </summary>
 public sealed class ParseContext
 {
-    private readonly List<(int Offset, string Path, string Message)> _errors = [];
+    private readonly List<(int Offset, string Path, int Job, string Message)> _errors = [];
+    private readonly List<string?> _jobIds = [];
+
+    private static readonly TimeSpan MinimumDuration = TimeSpan.FromMilliseconds(1);
 
     public int ErrorCount => _errors.Count;
 
-    public void Error(int offset, JsonPath path, string message) => _errors.Add((offset, path.ToString(), message));
+    public void Error(int offset, JsonPath path, string message) => _errors.Add((offset, path.ToString(), path.Job, message));
 
-    /// <summary>The errors in file order, with line and column.</summary>
+    /// <summary>Records the job_id of <c>jobs[index]</c>, so that every error about that job can name it.</summary>
+    public void NameJob(int index, string id)
+    {
+        while (_jobIds.Count <= index)
+        {
+            _jobIds.Add(null);
+        }
+
+        _jobIds[index] = id;
+    }
+
+    /// <summary>The errors in file order, with line and column, each job named by its id beside its position.</summary>
     public IReadOnlyList<QueueError> Errors(LineMap lines) =>
         _errors
             .Select((e, i) => (e, i))
@@ -22,7 +36,7 @@ public sealed class ParseContext
             .Select(x =>
             {
                 var (line, column) = lines.Position(x.e.Offset);
-                return new QueueError(line, column, x.e.Path, x.e.Message);
+                return new QueueError(line, column, x.e.Path, JobNames.Apply(x.e.Message, x.e.Job, _jobIds));
             })
             .ToList();
 
@@ -102,6 +116,21 @@ public sealed class ParseContext
         return value;
     }
 
+    /// <summary>
+    /// <paramref name="value"/>, or null with an error when it holds a NUL: commands, environment values and paths
+    /// reach the kernel as C strings, which end at the first NUL, so the job would run something else than written.
+    /// </summary>
+    public string? WithoutNul(SourceNode node, JsonPath path, string value)
+    {
+        if (!value.Contains('\0', StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        Error(node.Offset, path, $"{path} contains a NUL character (\\u0000), which a command, environment value or path cannot carry");
+        return null;
+    }
+
     public int? Integer(SourceNode node, JsonPath path)
     {
         if (node is not SourceNumber number)
@@ -145,9 +174,18 @@ public sealed class ParseContext
             return null;
         }
 
-        if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero))
+        // Decided on the text, not the value: TimeSpan truncates "1ns" to zero, which made it "not positive" while
+        // "1us" passed, and timers count whole milliseconds. Any amount written below 1ms gets the same answer.
+        var nonZero = text.AsSpan().IndexOfAnyInRange('1', '9') >= 0;
+        if (value < TimeSpan.Zero || (nonZero && text.StartsWith('-')) || (!allowZero && !nonZero))
         {
             Error(node.Offset, path, $"{path} must be {(allowZero ? "zero or more" : "positive")}, found \"{text}\"");
+            return null;
+        }
+
+        if (nonZero && value < MinimumDuration)
+        {
+            Error(node.Offset, path, $"{path} must be {(allowZero ? "zero or " : "")}at least 1ms, found \"{text}\" (time is counted in whole milliseconds)");
             return null;
         }
 

@@ -56,7 +56,7 @@ public static class QueueFileParser
         var globalTimeout = Optional(fields, "global_timeout") is { } g ? context.Duration(g.Value, "global_timeout", allowZero: false) : null;
         var onFailure = OnFailure(context, fields);
         var bucket = Bucket(context, fields);
-        var prefix = Optional(fields, "result_s3_prefix") is { } p ? context.String(p.Value, "result_s3_prefix") : null;
+        var prefix = Prefix(context, fields);
         var killGrace = Optional(fields, "kill_grace") is { } k ? context.Duration(k.Value, "kill_grace", allowZero: true) : null;
 
         if (generated)
@@ -173,6 +173,27 @@ public static class QueueFileParser
                 context.Error(member.Value.Offset, "on_failure", $"on_failure must be \"stop\" or \"continue\", found \"{value}\"{hint}");
                 return FailurePolicy.Stop;
         }
+    }
+
+    /// <summary>
+    /// The prefix is a folder below the results root (a bucket, or --results-dir): a "." or ".." segment would make
+    /// the directory store write beside or above that root, and S3 keys that no local copy can mirror.
+    /// </summary>
+    private static string? Prefix(ParseContext context, ObjectFields fields)
+    {
+        if (Optional(fields, "result_s3_prefix") is not { } member || context.String(member.Value, "result_s3_prefix") is not { } prefix)
+        {
+            return null;
+        }
+
+        if (prefix.Split('/').Any(segment => segment is "." or ".."))
+        {
+            context.Error(member.Value.Offset, "result_s3_prefix",
+                $"result_s3_prefix must stay below the results root, found \"{prefix}\" (no \".\" or \"..\" segments)");
+            return null;
+        }
+
+        return prefix;
     }
 
     private static string? Bucket(ParseContext context, ObjectFields fields)

@@ -8,5 +8,8 @@ public interface IResultCollector
     Task<ResultCollection> CollectAsync(JobDefinition job, bool completed, string stdoutPath, string stderrPath, CancellationToken cancellationToken);
 }
 
-/// <summary><paramref name="Uploaded"/> is false when anything failed; <paramref name="Problem"/> says what (also for patterns that matched nothing).</summary>
+/// <summary>
+/// <paramref name="Uploaded"/> is false when anything failed, logs included; <paramref name="Problem"/> says what (also
+/// for patterns that matched nothing). The state's <c>results_uploaded</c> is true only for a completed job.
+/// </summary>
 public sealed record ResultCollection(bool Uploaded, string? Problem);

@@ -42,6 +42,12 @@ public sealed class QueueRunner(
     /// <summary>The thread those saves run on, for the length of <see cref="RunAsync"/>.</summary>
     private BackgroundSaver? _saver;
 
+    /// <summary>
+    /// Jobs collected by this run. A failed job's <c>results_uploaded</c> stays false (it uploads no results), so the
+    /// state cannot tell whether its logs went up: this run remembers, and a resumed run collects them once more.
+    /// </summary>
+    private readonly HashSet<string> _collected = new(StringComparer.Ordinal);
+
     /// <summary>A finished job whose logs are to be linked while the next command starts (<see cref="CollectPendingAsync"/>).</summary>
     private string? _collectLater;
 
@@ -462,6 +468,7 @@ public sealed class QueueRunner(
     {
         // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
         var completed = scheduler.Job(jobId).Status == JobStatus.Completed;
+        _collected.Add(jobId);
         var collected = await collector.CollectAsync(scheduler.Definition(jobId), completed,
             settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken).ConfigureAwait(false);
         scheduler.Apply(new SchedulerEvent.ResultsCollected(jobId, collected.Uploaded, collected.Problem, clock.GetUtcNow()));
@@ -470,7 +477,7 @@ public sealed class QueueRunner(
         // Rides to disk with the next save. After an upload, a machine lost before that leaves results_uploaded false
         // for results that did go up: a flag to re-check, never a job run twice.
         await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
-            $"{jobId} {(collected.Uploaded ? "results collected" : "results NOT uploaded")} to {results.Location}{detail}", cancellationToken,
+            $"{jobId} {Outcome(completed, collected.Uploaded)} to {results.Location}{detail}", cancellationToken,
             persist).ConfigureAwait(false);
     }
 
@@ -549,8 +556,19 @@ public sealed class QueueRunner(
         }
     }
 
-    private static bool IsUncollected(JobState job) =>
-        !job.ResultsUploaded && (job.Status == JobStatus.Completed || (job.Status == JobStatus.Failed && job.RetryAt is null && job.Attempt > 0));
+    private bool IsUncollected(JobState job) =>
+        job.Status == JobStatus.Completed
+            ? !job.ResultsUploaded
+            : job.Status == JobStatus.Failed && job.RetryAt is null && job.Attempt > 0 && !_collected.Contains(job.JobId);
+
+    private static string Outcome(bool completed, bool uploaded) =>
+        (completed, uploaded) switch
+        {
+            (true, true) => "results collected",
+            (true, false) => "results NOT uploaded",
+            (false, true) => "logs collected",
+            (false, false) => "logs NOT uploaded",
+        };
 
     private static string Word(QueueStatus status) => status.ToString().ToLowerInvariant();
 

@@ -315,7 +315,9 @@ public sealed class QueueScheduler
         var message = e.Problem is null ? job.ErrorMessage
             : job.ErrorMessage is null ? $"results: {e.Problem}"
             : $"{job.ErrorMessage}; results: {e.Problem}";
-        _jobs[i] = job with { ResultsUploaded = e.Uploaded, ErrorMessage = message };
+        // results_uploaded speaks of result_paths: a failed job uploads none, so it stays false even though its logs
+        // went up (logs go up for every job that ran and need no flag).
+        _jobs[i] = job with { ResultsUploaded = e.Uploaded && job.Status == JobStatus.Completed, ErrorMessage = message };
     }
 
     private void FailForGood(int failed)

@@ -64,7 +64,7 @@ public sealed class BadQueueTests
               {"job_id": "a", "command": "x", "timeout": "1m", "retry_count": 3}
             ]}
             """,
-            "2:52: unknown field \"retry_count\" in jobs[0]; did you mean \"retry\"?"
+            "2:52: unknown field \"retry_count\" in jobs[0] (\"a\"); did you mean \"retry\"?"
         },
         {
             "depend_on instead of depends_on",
@@ -74,12 +74,12 @@ public sealed class BadQueueTests
               {"job_id": "b", "command": "x", "timeout": "1m", "depend_on": ["a"]}
             ]}
             """,
-            "3:52: unknown field \"depend_on\" in jobs[1]; did you mean \"depends_on\"?"
+            "3:52: unknown field \"depend_on\" in jobs[1] (\"b\"); did you mean \"depends_on\"?"
         },
         {
             "dependencies instead of depends_on",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "dependencies": []}]}""",
-            "1:60: unknown field \"dependencies\" in jobs[0]; did you mean \"depends_on\"?"
+            "1:60: unknown field \"dependencies\" in jobs[0] (\"a\"); did you mean \"depends_on\"?"
         },
         {
             "a misspelt top-level field",
@@ -94,18 +94,18 @@ public sealed class BadQueueTests
         {
             "a misspelt retry field",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempt": 3}}]}""",
-            "1:69: jobs[0].retry is missing required field \"max_attempts\" (total attempts, including the first)\n" +
-            "1:70: unknown field \"max_attempt\" in jobs[0].retry; did you mean \"max_attempts\"?"
+            "1:69: jobs[0] (\"a\").retry is missing required field \"max_attempts\" (total attempts, including the first)\n" +
+            "1:70: unknown field \"max_attempt\" in jobs[0] (\"a\").retry; did you mean \"max_attempts\"?"
         },
         {
             "a field nothing resembles",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "priority": 1}]}""",
-            "1:60: unknown field \"priority\" in jobs[0]; expected one of job_id, command, timeout, depends_on, env, retry, result_paths, kill_grace"
+            "1:60: unknown field \"priority\" in jobs[0] (\"a\"); expected one of job_id, command, timeout, depends_on, env, retry, result_paths, kill_grace"
         },
         {
             "a duplicate key in a job",
             """{"jobs": [{"job_id": "a", "command": "x", "command": "y", "timeout": "1m"}]}""",
-            "1:43: duplicate key \"command\" in jobs[0]"
+            "1:43: duplicate key \"command\" in jobs[0] (\"a\")"
         },
         {
             "a duplicate top-level key",
@@ -123,27 +123,27 @@ public sealed class BadQueueTests
         {
             "a timeout given as a number of seconds",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": 60}]}""",
-            "1:54: jobs[0].timeout must be a duration string such as \"90s\" or \"5m\", found number"
+            "1:54: jobs[0] (\"a\").timeout must be a duration string such as \"90s\" or \"5m\", found number"
         },
         {
             "depends_on given as a string",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m"}, {"job_id": "b", "command": "x", "timeout": "1m", "depends_on": "a"}]}""",
-            "1:124: jobs[1].depends_on must be an array, found string"
+            "1:124: jobs[1] (\"b\").depends_on must be an array, found string"
         },
         {
             "max_attempts given as a string",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": "3"}}]}""",
-            "1:86: jobs[0].retry.max_attempts must be a whole number, found string"
+            "1:86: jobs[0] (\"a\").retry.max_attempts must be a whole number, found string"
         },
         {
             "max_attempts with a fraction",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 2.5}}]}""",
-            "1:86: jobs[0].retry.max_attempts must be a whole number, found 2.5"
+            "1:86: jobs[0] (\"a\").retry.max_attempts must be a whole number, found 2.5"
         },
         {
             "a command given as an array",
             """{"jobs": [{"job_id": "a", "command": ["echo", "hi"], "timeout": "1m"}]}""",
-            "1:38: jobs[0].command must be a string, found array"
+            "1:38: jobs[0] (\"a\").command must be a string, found array"
         },
         {
             "a job without job_id",
@@ -153,12 +153,12 @@ public sealed class BadQueueTests
         {
             "a job without command",
             """{"jobs": [{"job_id": "a", "timeout": "1m"}]}""",
-            "1:11: jobs[0] is missing required field \"command\""
+            "1:11: jobs[0] (\"a\") is missing required field \"command\""
         },
         {
             "a job without timeout",
             """{"jobs": [{"job_id": "a", "command": "x"}]}""",
-            "1:11: jobs[0] is missing required field \"timeout\""
+            "1:11: jobs[0] (\"a\") is missing required field \"timeout\""
         },
 
         // ---- ids, commands, env, result paths
@@ -185,54 +185,54 @@ public sealed class BadQueueTests
         {
             "an empty command",
             """{"jobs": [{"job_id": "a", "command": "   ", "timeout": "1m"}]}""",
-            "1:38: jobs[0].command must not be empty"
+            "1:38: jobs[0] (\"a\").command must not be empty"
         },
         {
             "an env name starting with a digit",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "env": {"1GPU": "0"}}]}""",
-            "1:68: jobs[0].env: \"1GPU\" is not a valid environment variable name (letters, digits and '_', not starting with a digit)"
+            "1:68: jobs[0] (\"a\").env: \"1GPU\" is not a valid environment variable name (letters, digits and '_', not starting with a digit)"
         },
         {
             "an env value that is a number",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "env": {"BATCH_SIZE": 32}}]}""",
-            "1:82: jobs[0].env.BATCH_SIZE must be a string, found number"
+            "1:82: jobs[0] (\"a\").env.BATCH_SIZE must be a string, found number"
         },
         {
             "an env variable the runner sets itself",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "env": {"JOB_ID": "x"}}]}""",
-            "1:68: jobs[0].env: JOB_ID is set by spawn for every attempt and cannot be overridden"
+            "1:68: jobs[0] (\"a\").env: JOB_ID is set by spawn for every attempt and cannot be overridden"
         },
         {
             "an empty result path",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "result_paths": ["/tmp/a", ""]}]}""",
-            "1:87: jobs[0].result_paths[1] must not be empty"
+            "1:87: jobs[0] (\"a\").result_paths[1] must not be empty"
         },
 
         // ---- durations
         {
             "a timeout in days",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1d"}]}""",
-            "1:54: jobs[0].timeout: invalid duration \"1d\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
+            "1:54: jobs[0] (\"a\").timeout: invalid duration \"1d\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
         },
         {
             "a timeout without a unit",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "5"}]}""",
-            "1:54: jobs[0].timeout: invalid duration \"5\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
+            "1:54: jobs[0] (\"a\").timeout: invalid duration \"5\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
         },
         {
             "an empty timeout",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": ""}]}""",
-            "1:54: jobs[0].timeout: invalid duration \"\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
+            "1:54: jobs[0] (\"a\").timeout: invalid duration \"\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
         },
         {
             "a timeout of zero",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "0s"}]}""",
-            "1:54: jobs[0].timeout must be positive, found \"0s\""
+            "1:54: jobs[0] (\"a\").timeout must be positive, found \"0s\""
         },
         {
             "a negative timeout",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "-5m"}]}""",
-            "1:54: jobs[0].timeout must be positive, found \"-5m\""
+            "1:54: jobs[0] (\"a\").timeout must be positive, found \"-5m\""
         },
         {
             "a zero global timeout",
@@ -249,43 +249,43 @@ public sealed class BadQueueTests
         {
             "max_attempts of zero",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 0}}]}""",
-            "1:86: jobs[0].retry.max_attempts must be at least 1, found 0"
+            "1:86: jobs[0] (\"a\").retry.max_attempts must be at least 1, found 0"
         },
         {
             "an unknown backoff strategy",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 3, "backoff": "linear"}}]}""",
-            "1:100: jobs[0].retry.backoff must be \"exponential\", \"fixed\" or \"exponential-jitter\", found \"linear\""
+            "1:100: jobs[0] (\"a\").retry.backoff must be \"exponential\", \"fixed\" or \"exponential-jitter\", found \"linear\""
         },
         {
             "a misspelt backoff strategy",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 3, "backoff": "exponentail"}}]}""",
-            "1:100: jobs[0].retry.backoff must be \"exponential\", \"fixed\" or \"exponential-jitter\", found \"exponentail\"; did you mean \"exponential\"?"
+            "1:100: jobs[0] (\"a\").retry.backoff must be \"exponential\", \"fixed\" or \"exponential-jitter\", found \"exponentail\"; did you mean \"exponential\"?"
         },
         {
             "jitter above 1",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 3, "jitter": 1.5}}]}""",
-            "1:99: jobs[0].retry.jitter must be between 0 and 1 (a fraction of the delay), found 1.5"
+            "1:99: jobs[0] (\"a\").retry.jitter must be between 0 and 1 (a fraction of the delay), found 1.5"
         },
         {
             "negative jitter",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 3, "jitter": -0.1}}]}""",
-            "1:99: jobs[0].retry.jitter must be between 0 and 1 (a fraction of the delay), found -0.1"
+            "1:99: jobs[0] (\"a\").retry.jitter must be between 0 and 1 (a fraction of the delay), found -0.1"
         },
         {
             "an invalid base delay",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 3, "base_delay": "soon"}}]}""",
-            "1:103: jobs[0].retry.base_delay: invalid duration \"soon\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
+            "1:103: jobs[0] (\"a\").retry.base_delay: invalid duration \"soon\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
         },
         {
             "a zero max delay",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 3, "max_delay": "0s"}}]}""",
-            "1:102: jobs[0].retry.max_delay must be positive, found \"0s\""
+            "1:102: jobs[0] (\"a\").retry.max_delay must be positive, found \"0s\""
         },
         {
             "exit codes outside 1-255",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "retry": {"max_attempts": 3, "retry_on_codes": [0, 1, 256]}}]}""",
-            "1:108: jobs[0].retry.retry_on_codes[0] must be an exit code from 1 to 255, found 0\n" +
-            "1:114: jobs[0].retry.retry_on_codes[2] must be an exit code from 1 to 255, found 256"
+            "1:108: jobs[0] (\"a\").retry.retry_on_codes[0] must be an exit code from 1 to 255, found 0\n" +
+            "1:114: jobs[0] (\"a\").retry.retry_on_codes[2] must be an exit code from 1 to 255, found 256"
         },
 
         // ---- queue-level settings
@@ -298,6 +298,70 @@ public sealed class BadQueueTests
             "a bucket written as a URL",
             """{"result_s3_bucket": "s3://my-bucket/results", "jobs": [{"job_id": "a", "command": "x", "timeout": "1m"}]}""",
             "1:22: result_s3_bucket must be a bucket name such as \"spawn-results\", found \"s3://my-bucket/results\" (put any path in result_s3_prefix)"
+        },
+        {
+            "a prefix that climbs out of the results root",
+            """{"result_s3_prefix": "runs/../../etc", "jobs": [{"job_id": "a", "command": "x", "timeout": "1m"}]}""",
+            "1:22: result_s3_prefix must stay below the results root, found \"runs/../../etc\" (no \".\" or \"..\" segments)"
+        },
+        {
+            "a prefix that is only \"..\"",
+            """{"result_s3_prefix": "..", "jobs": [{"job_id": "a", "command": "x", "timeout": "1m"}]}""",
+            "1:22: result_s3_prefix must stay below the results root, found \"..\" (no \".\" or \"..\" segments)"
+        },
+
+        // ---- what the kernel and the timers cannot take (issue 16)
+        {
+            "a NUL in a command",
+            """{"jobs": [{"job_id": "a", "command": "echo a\u0000b", "timeout": "1m"}]}""",
+            "1:38: jobs[0] (\"a\").command contains a NUL character (\\u0000), which a command, environment value or path cannot carry"
+        },
+        {
+            "a NUL in an env value",
+            """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "env": {"MODE": "fast\u0000slow"}}]}""",
+            "1:76: jobs[0] (\"a\").env.MODE contains a NUL character (\\u0000), which a command, environment value or path cannot carry"
+        },
+        {
+            "a NUL in a result path",
+            """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "result_paths": ["out\u0000.json"]}]}""",
+            "1:77: jobs[0] (\"a\").result_paths[0] contains a NUL character (\\u0000), which a command, environment value or path cannot carry"
+        },
+        {
+            "a timeout of one nanosecond",
+            """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1ns"}]}""",
+            "1:54: jobs[0] (\"a\").timeout must be at least 1ms, found \"1ns\" (time is counted in whole milliseconds)"
+        },
+        {
+            "a timeout just under a millisecond",
+            """{"jobs": [{"job_id": "a", "command": "x", "timeout": "999us"}]}""",
+            "1:54: jobs[0] (\"a\").timeout must be at least 1ms, found \"999us\" (time is counted in whole milliseconds)"
+        },
+        {
+            "a fraction of a millisecond",
+            """{"global_timeout": "0.5ms", "jobs": [{"job_id": "a", "command": "x", "timeout": "1ms"}]}""",
+            "1:20: global_timeout must be at least 1ms, found \"0.5ms\" (time is counted in whole milliseconds)"
+        },
+        {
+            "a kill grace of a microsecond",
+            """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "kill_grace": "1us"}]}""",
+            "1:74: jobs[0] (\"a\").kill_grace must be zero or at least 1ms, found \"1us\" (time is counted in whole milliseconds)"
+        },
+        {
+            "a negative nanosecond kill grace",
+            """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "kill_grace": "-1ns"}]}""",
+            "1:74: jobs[0] (\"a\").kill_grace must be zero or more, found \"-1ns\""
+        },
+        {
+            "an error names the job by id beside its position",
+            """
+            {"jobs": [
+              {"job_id": "fetch", "command": "x", "timeout": "1m"},
+              {"job_id": "clean", "command": "x", "timeout": "1m"},
+              {"job_id": "split", "command": "x", "timeout": "1m"},
+              {"job_id": "train", "command": "x", "timeout": "soon"}
+            ]}
+            """,
+            "5:50: jobs[3] (\"train\").timeout: invalid duration \"soon\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"
         },
 
         // ---- the dependency graph
@@ -329,7 +393,7 @@ public sealed class BadQueueTests
         {
             "the same dependency listed twice",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m"}, {"job_id": "b", "command": "x", "timeout": "1m", "depends_on": ["a", "a"]}]}""",
-            "1:130: jobs[1].depends_on[1]: \"a\" is already listed in depends_on"
+            "1:130: jobs[1] (\"b\").depends_on[1]: \"a\" is already listed in depends_on"
         },
         {
             "two jobs that depend on each other",
@@ -339,7 +403,7 @@ public sealed class BadQueueTests
               {"job_id": "b", "command": "x", "timeout": "1m", "depends_on": ["a"]}
             ]}
             """,
-            "3:67: jobs[1].depends_on[0]: circular dependency: a -> b -> a (each job depends on the next)"
+            "3:67: jobs[1] (\"b\").depends_on[0]: circular dependency: a -> b -> a (each job depends on the next)"
         },
         {
             "a three-job cycle",
@@ -350,7 +414,7 @@ public sealed class BadQueueTests
               {"job_id": "load", "command": "x", "timeout": "1m", "depends_on": ["transform"]}
             ]}
             """,
-            "3:75: jobs[1].depends_on[0]: circular dependency: extract -> load -> transform -> extract (each job depends on the next)"
+            "3:75: jobs[1] (\"transform\").depends_on[0]: circular dependency: extract -> load -> transform -> extract (each job depends on the next)"
         },
         {
             "two separate cycles",
@@ -362,8 +426,8 @@ public sealed class BadQueueTests
               {"job_id": "d", "command": "x", "timeout": "1m", "depends_on": ["c"]}
             ]}
             """,
-            "3:67: jobs[1].depends_on[0]: circular dependency: a -> b -> a (each job depends on the next)\n" +
-            "5:67: jobs[3].depends_on[0]: circular dependency: c -> d -> c (each job depends on the next)"
+            "3:67: jobs[1] (\"b\").depends_on[0]: circular dependency: a -> b -> a (each job depends on the next)\n" +
+            "5:67: jobs[3] (\"d\").depends_on[0]: circular dependency: c -> d -> c (each job depends on the next)"
         },
 
         // ---- many problems at once, in file order
@@ -379,11 +443,11 @@ public sealed class BadQueueTests
             }
             """,
             "2:17: on_failure must be \"stop\" or \"continue\", found \"abort\"\n" +
-            "4:32: jobs[0].command must not be empty\n" +
-            "4:47: jobs[0].timeout: invalid duration \"1d\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")\n" +
-            "5:5: jobs[1] is missing required field \"command\"\n" +
+            "4:32: jobs[0] (\"a\").command must not be empty\n" +
+            "4:47: jobs[0] (\"a\").timeout: invalid duration \"1d\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")\n" +
+            "5:5: jobs[1] (\"b\") is missing required field \"command\"\n" +
             "5:53: jobs[1].depends_on[0]: job \"b\" depends on \"zzz\", which is not a job in this queue\n" +
-            "5:87: jobs[1].retry.max_attempts must be at least 1, found 0"
+            "5:87: jobs[1] (\"b\").retry.max_attempts must be at least 1, found 0"
         },
     };
 

@@ -159,7 +159,7 @@ public sealed class QueueFileParserTests
     {
         var errors = Parse.Errors("{\r\n  \"jobs\": [\r\n    {\"job_id\": \"a\", \"command\": \"x\", \"timeout\": \"1d\"}\r\n  ]\r\n}\r\n");
 
-        Assert.Equal(["3:48: jobs[0].timeout: invalid duration \"1d\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"], errors);
+        Assert.Equal(["3:48: jobs[0] (\"a\").timeout: invalid duration \"1d\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")"], errors);
     }
 
     [Fact]

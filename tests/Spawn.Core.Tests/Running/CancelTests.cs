@@ -102,9 +102,10 @@ public sealed class CancelTests
         Assert.Equal((JobStatus.Skipped, $"skipped: {Request.Reason}"), (outcome.State.Job("c").Status, outcome.State.Job("c").ErrorMessage));
         Assert.Equal(["a", "long"], run.Started);
         Assert.True(run.Terminated, "the running job was not stopped");
-        // The stopped job's logs go up like any failed job's; the final state is stored and saved, ended.
+        // The stopped job's logs go up like any failed job's, once (it uploads no results, so results_uploaded
+        // stays false); the final state is stored and saved, ended.
         Assert.Equal(["a", "long"], run.Collected);
-        Assert.True(stopped.ResultsUploaded);
+        Assert.False(stopped.ResultsUploaded);
         Assert.Equal("queue-state.json", run.Stored[^1]);
         Assert.Equal(QueueStatus.Failed, run.Store.Last!.Status);
     }

@@ -186,4 +186,17 @@ public sealed class QueueSchedulerTests
         Assert.Equal("results: result_paths[0] \"/x/*.pt\" matched no file", job.ErrorMessage);
         Assert.Equal(QueueStatus.Completed, driver.Scheduler.Status);
     }
+
+    [Fact]
+    public void A_failed_job_whose_logs_went_up_has_no_results_uploaded()
+    {
+        var driver = new SchedulerDriver(Of(Job("a"))).Exits("a", 1);
+        driver.RunToEnd();
+        driver.Scheduler.Apply(new SchedulerEvent.ResultsCollected("a", true, null, driver.Now));
+
+        var job = driver.Scheduler.Job("a");
+
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.False(job.ResultsUploaded);
+    }
 }

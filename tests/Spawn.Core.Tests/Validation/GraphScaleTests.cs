@@ -25,7 +25,7 @@ public sealed class GraphScaleTests
         var line = json.Split('\n')[middle + 2];
         var column = line.IndexOf("\"job-000300\"", StringComparison.Ordinal) + 1;
         Assert.Equal(
-            [$"{middle + 3}:{column}: jobs[900].depends_on[0]: circular dependency: job-000300 -> job-001700 -> job-000900 -> job-000300 (each job depends on the next)"],
+            [$"{middle + 3}:{column}: jobs[900] (\"job-000900\").depends_on[0]: circular dependency: job-000300 -> job-001700 -> job-000900 -> job-000300 (each job depends on the next)"],
             errors);
     }
 
@@ -39,7 +39,7 @@ public sealed class GraphScaleTests
 
         var error = Assert.Single(errors);
         Assert.StartsWith("4:", error, StringComparison.Ordinal);
-        Assert.Contains("jobs[1].depends_on[0]: circular dependency: job-000000 -> job-099999 -> job-099998", error, StringComparison.Ordinal);
+        Assert.Contains("jobs[1] (\"job-000001\").depends_on[0]: circular dependency: job-000000 -> job-099999 -> job-099998", error, StringComparison.Ordinal);
         Assert.EndsWith("job-000001 -> job-000000 (each job depends on the next)", error, StringComparison.Ordinal);
     }
 

@@ -41,7 +41,7 @@ public sealed class OlderSuiteTests
     public void An_invalid_timeout_is_rejected(string timeout)
     {
         var error = Assert.Single(Parse.Errors(Queue(Job("job1", timeout))));
-        Assert.Contains($"jobs[0].timeout: invalid duration \"{timeout}\"", error, StringComparison.Ordinal);
+        Assert.Contains($"jobs[0] (\"job1\").timeout: invalid duration \"{timeout}\"", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class OlderSuiteTests
     public void An_empty_command_is_rejected()
     {
         var error = Assert.Single(Parse.Errors(Queue(Job("job1", command: ""))));
-        Assert.EndsWith("jobs[0].command must not be empty", error, StringComparison.Ordinal);
+        Assert.EndsWith("jobs[0] (\"job1\").command must not be empty", error, StringComparison.Ordinal);
     }
 
     [Fact]
