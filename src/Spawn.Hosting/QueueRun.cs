@@ -12,6 +12,7 @@ namespace Spawn.Hosting;
 /// the durable state store, the result store (directory or S3, with the live S3 state mirror) and runs the queue.
 /// The agent also watches the queue's S3 prefix for <c>spawn queue cancel</c> (with a bucket only: a local results
 /// directory has nothing to watch).
+/// The caller holds the state's <see cref="RunLock"/> for the whole call.
 /// </summary>
 public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 {
@@ -31,8 +32,18 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 return 2;
             }
 
+            await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram());
+            var settings = new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory);
             if (fresh && File.Exists(where.StateFile))
             {
+                if (await LiveAttempts.FindAsync(queue, where.StateFile, settings, executor, signals.Token).ConfigureAwait(false) is { } live)
+                {
+                    errors.WriteLine(
+                        $"error: --fresh: job \"{live.JobId}\" (attempt {live.Attempt}, pid {live.Pid}) of the previous run is still running; "
+                        + $"stop it (kill -TERM -- -{live.Pid}), or resume without --fresh (nothing was run or changed)");
+                    return 2;
+                }
+
                 var backup = DurableStateStore.BackUp(where.StateFile, clock);
                 errors.WriteLine($"--fresh: previous state kept as {backup}");
             }
@@ -48,10 +59,9 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
             using var cancelRequests = agent is not null && where.ResultBucket(queue) is { } bucket
                 ? new S3CancelRequests(S3ClientFactory.Create(region: null), bucket, queue.ResultPrefix, clock, errors)
                 : null;
-            await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram());
             var runner = new QueueRunner(
                 queue,
-                new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory),
+                settings,
                 executor,
                 mirror ?? (IStateStore)durable,
                 new ResultCollector(results),
