@@ -24,11 +24,11 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     {
         try
         {
-            if (await MissingBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } missing)
+            if (await RefusedBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } refusal)
             {
                 // Caught before anything runs, like any other mistake in the file: a day of jobs whose results all fail
                 // to upload is worse than no run.
-                errors.WriteLine($"error: result_s3_bucket \"{missing}\" does not exist (nothing was run; create it, or fix the name)");
+                errors.WriteLine($"error: {refusal}");
                 return 2;
             }
 
@@ -86,10 +86,23 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
         }
     }
 
-    private async Task<string?> MissingBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken) =>
-        where.ResultBucket(queue) is { } bucket && await S3BucketCheck.IsMissingAsync(bucket, clock, cancellationToken).ConfigureAwait(false)
-            ? bucket
-            : null;
+    /// <summary>Why the queue's bucket cannot take a single result, in one line that says how to go on; null when it may.</summary>
+    private async Task<string?> RefusedBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken)
+    {
+        if (where.ResultBucket(queue) is not { } bucket)
+        {
+            return null;
+        }
+
+        return await S3BucketCheck.AskAsync(bucket, clock, cancellationToken).ConfigureAwait(false) switch
+        {
+            BucketAnswer.Missing => $"result_s3_bucket \"{bucket}\" does not exist (nothing was run; create it, or fix the name)",
+            BucketAnswer.NoCredentials =>
+                $"no AWS credentials found, so nothing could be stored in result_s3_bucket \"{bucket}\" (nothing was run; "
+                + "pass --results-dir DIR to keep the results on this machine, or provide credentials: AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role)",
+            _ => null,
+        };
+    }
 
     private IResultStore CreateResultStore(QueueDefinition queue, RunLocations where) =>
         where.ResultBucket(queue) is { } bucket
