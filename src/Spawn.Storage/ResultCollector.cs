@@ -18,6 +18,7 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
     public async Task<ResultCollection> CollectAsync(JobDefinition job, bool completed, string stdoutPath, string stderrPath, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
+        var refused = new StoreFailures();
         var failed = false;
         var folder = $"jobs/{job.JobId}/";
 
@@ -53,7 +54,7 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
                         continue;
                     }
 
-                    failed |= !await TryPutAsync(folder + match.Key, match.File, problems, cancellationToken).ConfigureAwait(false);
+                    failed |= !await TryPutAsync(folder + match.Key, match.File, problems, refused, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -62,14 +63,16 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
         {
             if (File.Exists(path))
             {
-                failed |= !await TryPutAsync(folder + name, path, problems, cancellationToken, isLog: true).ConfigureAwait(false);
+                failed |= !await TryPutAsync(folder + name, path, problems, refused, cancellationToken, isLog: true).ConfigureAwait(false);
             }
         }
 
+        problems.AddRange(refused.Problems());
         return new ResultCollection(!failed, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
-    private async Task<bool> TryPutAsync(string key, string file, List<string> problems, CancellationToken cancellationToken, bool isLog = false)
+    private async Task<bool> TryPutAsync(
+        string key, string file, List<string> problems, StoreFailures refused, CancellationToken cancellationToken, bool isLog = false)
     {
         // A log linked into place is never read here; the store checks it itself should it have to copy it instead.
         if (!(isLog && store.StoresLogsQuickly) && ResultSource.ProblemWith(file) is { } unreadable)
@@ -82,6 +85,11 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
         {
             await (isLog ? store.PutLogAsync(key, file, cancellationToken) : store.PutFileAsync(key, file, cancellationToken)).ConfigureAwait(false);
             return true;
+        }
+        catch (ResultStoreException e)
+        {
+            refused.Add(key, e);
+            return false;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
