@@ -135,7 +135,8 @@ public sealed class QueueRunner(
                     var delay = until - clock.GetUtcNow();
                     if (delay > TimeSpan.Zero)
                     {
-                        await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+                        // The loop looks again after a capped wait: a backoff may be longer than a timer can take.
+                        await Task.Delay(TimerSpan.Capped(delay), clock, cancellationToken).ConfigureAwait(false);
                     }
 
                     break;
