@@ -34,8 +34,9 @@ public sealed class ResultCollector(IResultStore store) : IResultCollector
                 {
                     matches = ResultPattern.Expand(pattern);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
                 {
+                    // ArgumentException: a pattern the glob library cannot take ("d/*/../f"), which validation lets by.
                     failed = true;
                     problems.Add($"{what}: {e.Message}");
                     continue;
