@@ -8,7 +8,8 @@ namespace Spawn.Agent;
 /// <summary>
 /// <c>spored run-queue FILE</c>: runs (or resumes) a queue with the agent's default locations. With
 /// <c>--power-off</c> the machine is powered off once the queue has ended (exit 0, 1 or 2), after its final state is
-/// stored; never after SIGINT/SIGTERM (systemd stopping the agent, the machine already going down) nor after a crash.
+/// stored; never after SIGINT/SIGTERM (systemd stopping the agent, the machine already going down), nor after a crash,
+/// nor when another agent holds the state (it is running the queue on this machine).
 /// </summary>
 internal static class RunQueueCommand
 {
@@ -35,11 +36,12 @@ internal static class RunQueueCommand
             var identity = instance.Identify();
             using var signals = new SignalCancellation();
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
-            var (code, finalState) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), identity, signals, clock).ConfigureAwait(false);
+            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), identity, signals, clock).ConfigureAwait(false);
 
             // Everything the run stores is stored by now (the final state at every ending, the S3 mirror flushed). A
             // signal means systemd is stopping the agent: the machine is already going down, or someone wants it kept.
-            if (result.GetValue(powerOff) && code is 0 or 1 or 2 && !signals.Received)
+            // Another agent holding the state is running the queue on this machine: powering off would cut it short.
+            if (result.GetValue(powerOff) && code is 0 or 1 or 2 && !signals.Received && !heldElsewhere)
             {
                 Console.Out.WriteLine($"{QueueStateJson.FormatTime(clock.GetUtcNow())} {Ending(code, finalState)}; powering off");
                 Console.Out.Flush();
@@ -51,20 +53,26 @@ internal static class RunQueueCommand
         return command;
     }
 
-    /// <summary>The exit code, and where the final state was stored (null when nothing ran).</summary>
-    private static async Task<(int Code, string? FinalState)> RunAsync(
+    /// <summary>The exit code, where the final state was stored (null when nothing ran), and whether another agent holds the state.</summary>
+    private static async Task<(int Code, string? FinalState, bool HeldElsewhere)> RunAsync(
         string queueFile, RunLocations where, bool fresh, Task<InstanceIdentity?> identity, SignalCancellation signals, TimeProvider clock)
     {
         var loaded = QueueFileLoading.LoadValid(queueFile, clock, Console.Error);
         if (loaded?.Queue is not QueueDefinition queue)
         {
-            return (2, null);
+            return (2, null, false);
+        }
+
+        using var held = RunLock.Take(where, Console.Error, out var heldElsewhere);
+        if (held is null)
+        {
+            return (2, null, heldElsewhere);
         }
 
         var code = await new QueueRun(clock, Console.Error)
             .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, new AgentDuties(identity))
             .ConfigureAwait(false);
-        return (code, where.FinalStateLocation(queue));
+        return (code, where.FinalStateLocation(queue), false);
     }
 
     private static string Ending(int code, string? finalState) => code switch

@@ -57,7 +57,8 @@ public static class S3Failure
         _ => error.Message,
     };
 
-    private static bool IsMissingCredentials(Exception error) =>
+    /// <summary>The SDK's credential chain found no credentials at all (not: credentials S3 refused).</summary>
+    internal static bool IsMissingCredentials(Exception error) =>
         error is AmazonClientException
         && error.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase);
 

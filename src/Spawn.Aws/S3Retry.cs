@@ -23,7 +23,7 @@ public sealed class S3Retry(TimeProvider clock, TextWriter log, int maxAttempts 
                 if (!transient || attempt >= maxAttempts)
                 {
                     var tries = transient ? $" (after {attempt} attempts)" : "";
-                    throw new S3TransferException($"{what}: {S3Failure.Describe(e)}{tries}", e);
+                    throw new S3TransferException(what, $"{S3Failure.Describe(e)}{tries}", e);
                 }
 
                 var delay = baseDelay * Math.Pow(2, attempt - 1);

@@ -12,6 +12,7 @@ namespace Spawn.Hosting;
 /// the durable state store, the result store (directory or S3, with the live S3 state mirror) and runs the queue.
 /// The agent also watches the queue's S3 prefix for <c>spawn queue cancel</c> (with a bucket only: a local results
 /// directory has nothing to watch).
+/// The caller holds the state's <see cref="RunLock"/> for the whole call.
 /// </summary>
 public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 {
@@ -23,16 +24,26 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     {
         try
         {
-            if (await MissingBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } missing)
+            if (await RefusedBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } refusal)
             {
                 // Caught before anything runs, like any other mistake in the file: a day of jobs whose results all fail
                 // to upload is worse than no run.
-                errors.WriteLine($"error: result_s3_bucket \"{missing}\" does not exist (nothing was run; create it, or fix the name)");
+                errors.WriteLine($"error: {refusal}");
                 return 2;
             }
 
+            await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram());
+            var settings = new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory);
             if (fresh && File.Exists(where.StateFile))
             {
+                if (await LiveAttempts.FindAsync(queue, where.StateFile, settings, executor, signals.Token).ConfigureAwait(false) is { } live)
+                {
+                    errors.WriteLine(
+                        $"error: --fresh: job \"{live.JobId}\" (attempt {live.Attempt}, pid {live.Pid}) of the previous run is still running; "
+                        + $"stop it (kill -TERM -- -{live.Pid}), or resume without --fresh (nothing was run or changed)");
+                    return 2;
+                }
+
                 var backup = DurableStateStore.BackUp(where.StateFile, clock);
                 errors.WriteLine($"--fresh: previous state kept as {backup}");
             }
@@ -48,10 +59,9 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
             using var cancelRequests = agent is not null && where.ResultBucket(queue) is { } bucket
                 ? new S3CancelRequests(S3ClientFactory.Create(region: null), bucket, queue.ResultPrefix, clock, errors)
                 : null;
-            await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram());
             var runner = new QueueRunner(
                 queue,
-                new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory),
+                settings,
                 executor,
                 mirror ?? (IStateStore)durable,
                 new ResultCollector(results, Environment.CurrentDirectory),
@@ -76,10 +86,23 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
         }
     }
 
-    private async Task<string?> MissingBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken) =>
-        where.ResultBucket(queue) is { } bucket && await S3BucketCheck.IsMissingAsync(bucket, clock, cancellationToken).ConfigureAwait(false)
-            ? bucket
-            : null;
+    /// <summary>Why the queue's bucket cannot take a single result, in one line that says how to go on; null when it may.</summary>
+    private async Task<string?> RefusedBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken)
+    {
+        if (where.ResultBucket(queue) is not { } bucket)
+        {
+            return null;
+        }
+
+        return await S3BucketCheck.AskAsync(bucket, clock, cancellationToken).ConfigureAwait(false) switch
+        {
+            BucketAnswer.Missing => $"result_s3_bucket \"{bucket}\" does not exist (nothing was run; create it, or fix the name)",
+            BucketAnswer.NoCredentials =>
+                $"no AWS credentials found, so nothing could be stored in result_s3_bucket \"{bucket}\" (nothing was run; "
+                + "pass --results-dir DIR to keep the results on this machine, or provide credentials: AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role)",
+            _ => null,
+        };
+    }
 
     private IResultStore CreateResultStore(QueueDefinition queue, RunLocations where) =>
         where.ResultBucket(queue) is { } bucket

@@ -19,6 +19,7 @@ public sealed class ResultCollector(IResultStore store, string workingDirectory)
     public async Task<ResultCollection> CollectAsync(JobDefinition job, bool completed, string stdoutPath, string stderrPath, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
+        var refused = new StoreFailures();
         var failed = false;
         var folder = $"jobs/{job.JobId}/";
 
@@ -34,8 +35,9 @@ public sealed class ResultCollector(IResultStore store, string workingDirectory)
                 {
                     expansion = ResultPattern.Expand(pattern, workingDirectory, cancellationToken);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
                 {
+                    // ArgumentException: a pattern that cannot be expanded, which validation lets by; never a crash.
                     failed = true;
                     problems.Add($"{what}: {e.Message}");
                     continue;
@@ -64,7 +66,7 @@ public sealed class ResultCollector(IResultStore store, string workingDirectory)
                         continue;
                     }
 
-                    failed |= !await TryPutAsync(folder + match.Key, match.File, problems, cancellationToken).ConfigureAwait(false);
+                    failed |= !await TryPutAsync(folder + match.Key, match.File, problems, refused, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -73,10 +75,11 @@ public sealed class ResultCollector(IResultStore store, string workingDirectory)
         {
             if (File.Exists(path))
             {
-                failed |= !await TryPutAsync(folder + name, path, problems, cancellationToken, isLog: true).ConfigureAwait(false);
+                failed |= !await TryPutAsync(folder + name, path, problems, refused, cancellationToken, isLog: true).ConfigureAwait(false);
             }
         }
 
+        problems.AddRange(refused.Problems());
         return new ResultCollection(!failed, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
@@ -84,7 +87,8 @@ public sealed class ResultCollector(IResultStore store, string workingDirectory)
     private static bool StaysInFolder(string key) =>
         key.Length > 0 && !key.StartsWith('/') && key.Split('/').All(segment => segment is not ("" or "." or ".."));
 
-    private async Task<bool> TryPutAsync(string key, string file, List<string> problems, CancellationToken cancellationToken, bool isLog = false)
+    private async Task<bool> TryPutAsync(
+        string key, string file, List<string> problems, StoreFailures refused, CancellationToken cancellationToken, bool isLog = false)
     {
         // A log linked into place is never read here; the store checks it itself should it have to copy it instead.
         if (!(isLog && store.StoresLogsQuickly) && ResultSource.ProblemWith(file) is { } unreadable)
@@ -97,6 +101,11 @@ public sealed class ResultCollector(IResultStore store, string workingDirectory)
         {
             await (isLog ? store.PutLogAsync(key, file, cancellationToken) : store.PutFileAsync(key, file, cancellationToken)).ConfigureAwait(false);
             return true;
+        }
+        catch (ResultStoreException e)
+        {
+            refused.Add(key, e);
+            return false;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -39,6 +39,13 @@ internal static class RunCommand
                 Full(result.GetValue(logDir)) ?? Path.Combine(home, "logs"),
                 Full(result.GetValue(resultsDir)),
                 Path.Combine(home, "results"));
+            // Before anything is written, even the local record: a second agent on this state changes nothing.
+            using var held = RunLock.Take(where, Console.Error, out bool _);
+            if (held is null)
+            {
+                return 2;
+            }
+
             Remember(queue, where);
 
             var asJson = result.GetValue(json);

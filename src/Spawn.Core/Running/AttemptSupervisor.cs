@@ -14,8 +14,7 @@ internal sealed class AttemptSupervisor(TimeProvider clock)
         var deadline = queueDeadline is { } q && q < jobDeadline ? q : jobDeadline;
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var exit = job.WaitForExitAsync(stopWaiting.Token);
-        var remaining = deadline - clock.GetUtcNow();
-        var timer = Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, clock, stopWaiting.Token);
+        var timer = TimerSpan.WaitUntilAsync(deadline, clock, stopWaiting.Token);
         await Task.WhenAny(exit, timer).ConfigureAwait(false);
 
         if (exit.IsCompletedSuccessfully)

@@ -99,6 +99,13 @@ public sealed class QueueRunner(
 
             await DriveAsync(scheduler, stop.Token).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A crash (a full disk, a bug): what the run knows is saved if the disk still takes it, and the program's
+            // guard reports the crash; the next run resumes from here.
+            await TrySaveAsync(scheduler).ConfigureAwait(false);
+            throw;
+        }
         catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
         {
             if (await stop.CancelRequestAsync().ConfigureAwait(false) is { } request)
@@ -141,7 +148,8 @@ public sealed class QueueRunner(
                     var delay = until - clock.GetUtcNow();
                     if (delay > TimeSpan.Zero)
                     {
-                        await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+                        // The loop looks again after a capped wait: a backoff may be longer than a timer can take.
+                        await Task.Delay(TimerSpan.Capped(delay), clock, cancellationToken).ConfigureAwait(false);
                     }
 
                     break;
@@ -543,6 +551,19 @@ public sealed class QueueRunner(
         observer.Notify(new RunEvent(kind, jobId, message, scheduler.Snapshot(), clock.GetUtcNow()));
 
     /// <summary>The final state goes next to the results whatever the ending; a failure here is reported, not thrown.</summary>
+    /// <summary>A last save on the way out of a crash: it may fail for the same reason, and must not hide that reason.</summary>
+    private async Task TrySaveAsync(QueueScheduler scheduler)
+    {
+        try
+        {
+            await store.SaveAsync(scheduler.Snapshot(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The crash being reported is the one that counts.
+        }
+    }
+
     private async Task PublishFinalState(QueueState state)
     {
         try

@@ -1,0 +1,23 @@
+namespace Spawn.Core.Running;
+
+/// <summary>
+/// .NET timers take at most 2^32-2 ms (about 49.7 days); a longer <c>timeout</c>, <c>global_timeout</c> or backoff is
+/// valid in a queue file, so a wait that long is made of capped waits, each followed by a look at the clock.
+/// </summary>
+internal static class TimerSpan
+{
+    public static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    public static TimeSpan Capped(TimeSpan wait) => wait > Longest ? Longest : wait;
+
+    /// <summary>Waits until <paramref name="deadline"/> by the clock, however far off it is.</summary>
+    public static async Task WaitUntilAsync(DateTimeOffset deadline, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        do
+        {
+            var left = deadline - clock.GetUtcNow();
+            await Task.Delay(left > TimeSpan.Zero ? Capped(left) : TimeSpan.Zero, clock, cancellationToken).ConfigureAwait(false);
+        }
+        while (deadline > clock.GetUtcNow());
+    }
+}
