@@ -16,6 +16,9 @@ namespace Spawn.Hosting;
 /// </summary>
 public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 {
+    /// <summary>How long an agent on EC2 waits for its instance role's credentials before it refuses the run.</summary>
+    public static readonly TimeSpan InstanceCredentialPatience = TimeSpan.FromMinutes(2);
+
     /// <summary>Runs the queue and returns the process exit code (0, 1, 2 for an unusable state file, 130/143 interrupted).</summary>
     /// <param name="queueIdGenerated">The file had no queue_id: an existing state file's id is taken, so the run resumes.</param>
     /// <param name="agent">What only the agent does (null for <c>spawn queue run</c>).</param>
@@ -24,7 +27,7 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     {
         try
         {
-            if (await RefusedBucketAsync(queue, where, signals.Token).ConfigureAwait(false) is { } refusal)
+            if (await RefusedBucketAsync(queue, where, agent, signals.Token).ConfigureAwait(false) is { } refusal)
             {
                 // Caught before anything runs, like any other mistake in the file: a day of jobs whose results all fail
                 // to upload is worse than no run.
@@ -87,14 +90,22 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     }
 
     /// <summary>Why the queue's bucket cannot take a single result, in one line that says how to go on; null when it may.</summary>
-    private async Task<string?> RefusedBucketAsync(QueueDefinition queue, RunLocations where, CancellationToken cancellationToken)
+    private async Task<string?> RefusedBucketAsync(QueueDefinition queue, RunLocations where, AgentDuties? agent, CancellationToken cancellationToken)
     {
         if (where.ResultBucket(queue) is not { } bucket)
         {
             return null;
         }
 
-        return await S3BucketCheck.AskAsync(bucket, clock, cancellationToken).ConfigureAwait(false) switch
+        var answer = await S3BucketCheck.AskAsync(bucket, clock, cancellationToken).ConfigureAwait(false);
+        if (answer == BucketAnswer.NoCredentials && agent is not null && await agent.Instance.ConfigureAwait(false) is not null)
+        {
+            // On EC2 the credentials are the instance role's, served by the metadata service, which can be slow to
+            // have them early in a boot: refusing then would end a launched queue before it started. Wait a while.
+            answer = await WaitForInstanceCredentialsAsync(bucket, cancellationToken).ConfigureAwait(false);
+        }
+
+        return answer switch
         {
             BucketAnswer.Missing => $"result_s3_bucket \"{bucket}\" does not exist (nothing was run; create it, or fix the name)",
             BucketAnswer.NoCredentials =>
@@ -102,6 +113,21 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 + "pass --results-dir DIR to keep the results on this machine, or provide credentials: AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role)",
             _ => null,
         };
+    }
+
+    private async Task<BucketAnswer> WaitForInstanceCredentialsAsync(string bucket, CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + InstanceCredentialPatience;
+        BucketAnswer answer;
+        do
+        {
+            errors.WriteLine($"{Spawn.Core.State.QueueStateJson.FormatTime(clock.GetUtcNow())} waiting for the instance role's credentials");
+            await Task.Delay(TimeSpan.FromSeconds(5), clock, cancellationToken).ConfigureAwait(false);
+            answer = await S3BucketCheck.AskAsync(bucket, clock, cancellationToken).ConfigureAwait(false);
+        }
+        while (answer == BucketAnswer.NoCredentials && clock.GetUtcNow() < deadline);
+
+        return answer;
     }
 
     private IResultStore CreateResultStore(QueueDefinition queue, RunLocations where) =>

@@ -55,6 +55,23 @@ public sealed class NoCredentialsTests : IDisposable
     }
 
     [Fact]
+    public async Task On_EC2_the_agent_waits_for_its_instance_roles_credentials_instead_of_refusing()
+    {
+        // An instance whose metadata service has no role credentials yet, as early in a boot.
+        await using var imds = await Spawn.Tests.Shared.ImdsStub.StartAsync("i-0123456789abcdef0", "us-east-1", "t3.micro");
+        foreach (var (key, value) in imds.ChildEnvironment)
+        {
+            _ws.Environment[key] = value;
+        }
+
+        await using var agent = BackgroundRun.Spored(_ws, "run-queue", QuickStart(), "--state-file", _ws.StateFile, "--log-dir", _ws.LogDir);
+
+        await Poll.UntilAsync(() => agent.Stderr.Contains("waiting for the instance role's credentials", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the agent waits for credentials");
+        Assert.False(agent.HasExited, agent.Stderr);
+        Assert.False(File.Exists(Path.Combine(_ws.Work, "ran.txt")), "a job ran");
+    }
+
+    [Fact]
     public async Task With_results_dir_the_same_queue_runs_without_credentials()
     {
         var run = await _ws.RunQueueAsync(QuickStart());
