@@ -50,10 +50,7 @@ public sealed class OneAgentPerStateTests : IDisposable
         Assert.DoesNotContain("   at ", second.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, StateDirectory());
 
-        File.WriteAllText(Path.Combine(_ws.Work, "go"), "");
-        var done = await first.WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(done.ExitCode == 0, done.ToString());
-        Assert.Equal(["run"], File.ReadAllLines(Runs));
+        await FirstFinishesHavingRunOnceAsync(first);
     }
 
     [Fact]
@@ -72,10 +69,7 @@ public sealed class OneAgentPerStateTests : IDisposable
         Assert.Empty(recorder.Calls);
         Assert.Equal(before, StateDirectory());
 
-        File.WriteAllText(Path.Combine(_ws.Work, "go"), "");
-        var done = await first.WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(done.ExitCode == 0, done.ToString());
-        Assert.Equal(["run"], File.ReadAllLines(Runs));
+        await FirstFinishesHavingRunOnceAsync(first);
     }
 
     [Fact]
@@ -103,6 +97,15 @@ public sealed class OneAgentPerStateTests : IDisposable
         await Poll.UntilAsync(() => resume.Stdout.Contains("adopted", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the resume to adopt the job");
         File.WriteAllText(Path.Combine(_ws.Work, "go"), "");
         var done = await resume.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(done.ExitCode == 0, done.ToString());
+        Assert.Equal(["run"], File.ReadAllLines(Runs));
+    }
+
+    /// <summary>The first agent, untouched by the second, finishes its queue, and the job ran exactly once.</summary>
+    private async Task FirstFinishesHavingRunOnceAsync(BackgroundRun first)
+    {
+        File.WriteAllText(Path.Combine(_ws.Work, "go"), "");
+        var done = await first.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(done.ExitCode == 0, done.ToString());
         Assert.Equal(["run"], File.ReadAllLines(Runs));
     }
