@@ -429,8 +429,9 @@ public sealed class QueueRunner(
         var (kind, message) = job switch
         {
             { Status: JobStatus.Completed } => (RunEventKind.JobCompleted, $"{jobId} completed (attempt {attempt})"),
-            { RetryAt: not null } => (RunEventKind.RetryScheduled, $"{jobId} failed: {job.ErrorMessage}"),
-            _ => (RunEventKind.JobFailed, $"{jobId} failed: {job.ErrorMessage}"),
+            // The log gets the whole message; the state keeps its bounded head.
+            { RetryAt: not null } => (RunEventKind.RetryScheduled, $"{jobId} failed: {scheduler.ErrorInFull(jobId)}"),
+            _ => (RunEventKind.JobFailed, $"{jobId} failed: {scheduler.ErrorInFull(jobId)}"),
         };
         var definition = scheduler.Definition(jobId);
         var collect = job.Status == JobStatus.Completed || job.RetryAt is null;

@@ -88,6 +88,9 @@ public sealed class QueueScheduler
 
     public JobState Job(string jobId) => _jobs[_indexOf[jobId]];
 
+    /// <summary>The job's error message as it was before the state cut it to <see cref="BoundedText.StoredLimit"/>, for the log.</summary>
+    public string? ErrorInFull(string jobId) => _jobs.ErrorInFull(_indexOf[jobId]);
+
     public JobDefinition Definition(string jobId) => _queue.Jobs[_indexOf[jobId]];
 
     public QueueState Snapshot() =>
@@ -404,7 +407,8 @@ public sealed class QueueScheduler
             parts.Add($"{skipped} skipped");
         }
 
-        _errorMessage = string.Join("; ", parts.Distinct());
+        // A stop reason can be any text (a cancel request's reason, a failed job's id): bounded like a job's error.
+        _errorMessage = BoundedText.Stored(string.Join("; ", parts.Distinct()));
         return QueueStatus.Failed;
     }
 

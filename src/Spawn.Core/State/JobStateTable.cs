@@ -14,6 +14,10 @@ public sealed class JobStateTable
     private readonly JobState[][] _blocks;
     private readonly bool[] _shared;
 
+    // The whole text of the last error message that was cut on its way in, so that the runner can log it in full:
+    // one slot, not one per job, so that memory stays bounded however many jobs fail with long messages.
+    private (int Index, JobState Stored, string Full)? _lastCut;
+
     public JobStateTable(int count)
     {
         Count = count;
@@ -40,9 +44,24 @@ public sealed class JobStateTable
                 _shared[b] = false;
             }
 
+            var bounded = BoundedText.Stored(value.ErrorMessage);
+            if (!ReferenceEquals(bounded, value.ErrorMessage))
+            {
+                var full = value.ErrorMessage!;
+                value = value with { ErrorMessage = bounded };
+                _lastCut = (index, value, full);
+            }
+
             _blocks[b][index % BlockSize] = value;
         }
     }
+
+    /// <summary>
+    /// The error message of the job at <paramref name="index"/> in full: the stored one, or, if that was cut and has
+    /// not changed since, the whole text it was cut from.
+    /// </summary>
+    public string? ErrorInFull(int index) =>
+        _lastCut is { } cut && cut.Index == index && ReferenceEquals(cut.Stored, this[index]) ? cut.Full : this[index].ErrorMessage;
 
     /// <summary>An immutable view of the states as they are now; later changes to this table do not show in it.</summary>
     public JobStateList Snapshot()

@@ -22,6 +22,43 @@ public sealed class JobStateTableTests
     }
 
     [Fact]
+    public void A_long_error_message_is_stored_bounded_and_the_whole_text_stays_at_hand_for_the_log()
+    {
+        var table = Filled(3);
+        var full = "boom " + new string('x', 10_000);
+
+        table[1] = table[1] with { Status = JobStatus.Failed, ErrorMessage = full };
+
+        Assert.Equal(BoundedText.Stored(full), table[1].ErrorMessage);
+        Assert.True(table.Snapshot()[1].ErrorMessage!.Length < BoundedText.StoredLimit + 100);
+        Assert.Equal(full, table.ErrorInFull(1));
+        Assert.Null(table.ErrorInFull(0));
+
+        // Once the job's state changes again, the stored text is the one to log.
+        table[1] = table[1] with { ErrorMessage = "short" };
+        Assert.Equal("short", table.ErrorInFull(1));
+    }
+
+    [Fact]
+    public void The_scheduler_bounds_a_failed_jobs_reason_and_the_queues_error()
+    {
+        var queue = Spawn.Core.Tests.Scheduling.Queues.Of(Spawn.Core.Tests.Scheduling.Queues.Job("a"));
+        var at = new DateTimeOffset(2026, 1, 22, 14, 5, 30, TimeSpan.Zero);
+        var scheduler = new Spawn.Core.Scheduling.QueueScheduler(queue, saved: null, at, () => 0.5);
+        var reason = "command execution failed: " + new string('z', 50_000);
+
+        scheduler.Begin(at);
+        scheduler.Apply(new Spawn.Core.Scheduling.SchedulerEvent.Started("a", 1, at));
+        scheduler.Apply(new Spawn.Core.Scheduling.SchedulerEvent.Exited("a", 3, reason, at));
+
+        var stored = scheduler.Snapshot().Jobs[0].ErrorMessage!;
+        Assert.True(stored.Length < BoundedText.StoredLimit + 100, $"{stored.Length} characters");
+        Assert.Contains("more characters; the full text is in the agent's log", stored, StringComparison.Ordinal);
+        Assert.StartsWith(reason, scheduler.ErrorInFull("a"), StringComparison.Ordinal);
+        Assert.True(scheduler.Snapshot().ErrorMessage!.Length <= BoundedText.StoredLimit + 100);
+    }
+
+    [Fact]
     public void ChangedSince_names_exactly_the_positions_that_differ_across_blocks()
     {
         var table = Filled(JobStateTable.BlockSize * 3 + 7);
