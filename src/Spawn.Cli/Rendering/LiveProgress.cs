@@ -61,7 +61,7 @@ internal sealed class LiveProgress(IAnsiConsole console, Func<string, string> st
         foreach (var job in state.Jobs)
         {
             var elapsed = job.StartedAt is { } started ? ((job.CompletedAt ?? (job.Status == JobStatus.Running ? now : started)) - started) : (TimeSpan?)null;
-            var output = job.Status == JobStatus.Running ? LastLine.Of(stdoutLogOf(job.JobId)) : job.ErrorMessage ?? "";
+            var output = job.Status == JobStatus.Running ? LastLine.Of(stdoutLogOf(job.JobId)) : job.ErrorMessage is { } error ? BoundedText.Shown(error) : "";
             table.AddRow(
                 Markup.Escape(job.JobId),
                 Colour(job.Status),

@@ -21,7 +21,7 @@ internal static class StatusTable
         text.AppendLine(CultureInfo.InvariantCulture, $"Updated:     {QueueStateJson.FormatTime(state.UpdatedAt)}");
         if (state.ErrorMessage is { } error)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Error:       {error}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Error:       {BoundedText.Shown(error)}");
         }
 
         text.AppendLine();
@@ -40,7 +40,7 @@ internal static class StatusTable
             text.AppendLine(line.TrimEnd());
             if (job.ErrorMessage is { } message)
             {
-                text.AppendLine($"    {message}");
+                text.AppendLine($"    {BoundedText.Shown(message)}");
             }
         }
 
