@@ -19,7 +19,7 @@ internal sealed unsafe class AppendOnlyFile : IDisposable
     /// <exception cref="IOException">The file cannot be opened or created.</exception>
     public static AppendOnlyFile Open(string path)
     {
-        var fd = Libc.open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC, Libc.NewFileMode);
+        var fd = Libc.open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC, Libc.RecordFileMode);
         return fd >= 0 ? new AppendOnlyFile(path, fd) : throw new IOException($"cannot write {path}: {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
     }
 

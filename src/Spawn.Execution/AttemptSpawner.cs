@@ -45,8 +45,8 @@ internal sealed unsafe class AttemptSpawner : IDisposable
         {
             Check(Libc.posix_spawn_file_actions_init(fileActions));
             Check(Libc.posix_spawn_file_actions_addopen(fileActions, 0, "/dev/null", Libc.O_RDONLY, 0));
-            Check(Libc.posix_spawn_file_actions_addopen(fileActions, 1, request.StdoutLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.NewFileMode));
-            Check(Libc.posix_spawn_file_actions_addopen(fileActions, 2, request.StderrLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.NewFileMode));
+            Check(Libc.posix_spawn_file_actions_addopen(fileActions, 1, request.StdoutLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.LogFileMode));
+            Check(Libc.posix_spawn_file_actions_addopen(fileActions, 2, request.StderrLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, Libc.LogFileMode));
 
             var argv = new nint[] { _bash, _dashC, Allocate(request.Command, allocated), 0 };
             var envp = _environment.For(request.Variables, allocated);

@@ -26,8 +26,14 @@ internal static unsafe partial class Libc
     public const int O_APPEND = 0x400;
     public const int O_CLOEXEC = 0x80000;
 
-    /// <summary>0666: what a shell's <c>&gt;&gt;</c> creates files with, before the umask.</summary>
-    public const int NewFileMode = 0x1b6;
+    /// <summary>
+    /// 0640 for a job's logs: a job's output may hold secrets, so others on the machine may not read it; the group
+    /// may (an operator's group can be given the logs without root). The umask can only take more away.
+    /// </summary>
+    public const int LogFileMode = 0x1a0;
+
+    /// <summary>0600 for the agent's own records (attempts.log): only the agent's user reads them.</summary>
+    public const int RecordFileMode = 0x180;
 
     public const int EINTR = 4;
 

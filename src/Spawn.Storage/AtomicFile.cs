@@ -3,6 +3,19 @@ namespace Spawn.Storage;
 /// <summary>Replaces a file so that readers and crashes see the old bytes or the new ones, never a mix.</summary>
 internal static class AtomicFile
 {
+    // 0600: the state and its journal (and what the directory store keeps) tell job names, commands' errors and
+    // result paths, which are the agent user's business only; the mode travels with the rename.
+    private static FileStreamOptions PrivateFile()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+
     /// <summary>Temp file in the same directory, (fsync), rename over the target, (fsync of the directory).</summary>
     public static void Write(string path, byte[] content, bool durable) => Write(path, file => file.Write(content), durable);
 
@@ -13,7 +26,7 @@ internal static class AtomicFile
         var temp = $"{path}.tmp-{Environment.ProcessId}";
         try
         {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            using (var file = new FileStream(temp, PrivateFile()))
             {
                 write(file);
                 file.Flush(flushToDisk: durable);

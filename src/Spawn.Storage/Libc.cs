@@ -12,7 +12,7 @@ internal static partial class Libc
     public const int NoSuchFile = 2; // ENOENT
     public const int ReadWrite = 0x2; // O_RDWR
     public const int Create = 0x40; // O_CREAT on Linux
-    public const int PrivateFileMode = 0x1a4; // 0644
+    public const int PrivateFileMode = 0x180; // 0600: only the agent's user
     public const int LockExclusive = 2; // LOCK_EX
     public const int LockNonBlocking = 4; // LOCK_NB
     public const int WouldBlock = 11; // EWOULDBLOCK (EAGAIN) on Linux
