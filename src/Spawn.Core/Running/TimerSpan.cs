@@ -10,8 +10,20 @@ internal static class TimerSpan
 
     public static TimeSpan Capped(TimeSpan wait) => wait > Longest ? Longest : wait;
 
-    /// <summary>Waits until <paramref name="deadline"/> by the clock, however far off it is.</summary>
-    public static async Task WaitUntilAsync(DateTimeOffset deadline, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until <paramref name="deadline"/> by the clock, however far off it is. Every attempt waits on this and
+    /// nearly every one is cancelled when its job exits: a deadline a timer can take is one plain delay, with no async
+    /// wrapper and no exception thrown on that cancellation.
+    /// </summary>
+    public static Task WaitUntilAsync(DateTimeOffset deadline, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var left = deadline - clock.GetUtcNow();
+        return left <= Longest
+            ? Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock, cancellationToken)
+            : WaitInStepsAsync(deadline, clock, cancellationToken);
+    }
+
+    private static async Task WaitInStepsAsync(DateTimeOffset deadline, TimeProvider clock, CancellationToken cancellationToken)
     {
         do
         {
