@@ -18,14 +18,10 @@ internal static class InstanceTarget
     public static async Task<InstanceTargetResult> ResolveAsync(string instanceId, string? regionFlag, CancellationToken cancellationToken)
     {
         var region = RegionFor(instanceId, regionFlag);
-        var instance = await DescribeAsync(instanceId, region, cancellationToken).ConfigureAwait(false);
-        return instance switch
-        {
-            { Instance: null } => instance,
-            { Instance: { QueueId: null } or { Bucket: null } } =>
-                new InstanceTargetResult(null, $"instance {instanceId} was not launched by spawn (no {InstanceTags.QueueId} / {InstanceTags.Results} tags)"),
-            _ => instance,
-        };
+        var described = await DescribeAsync(instanceId, region, cancellationToken).ConfigureAwait(false);
+        return described.Instance is { QueueId: null } or { Bucket: null }
+            ? new InstanceTargetResult(null, $"instance {instanceId} was not launched by spawn (no {InstanceTags.QueueId} / {InstanceTags.Results} tags)")
+            : described;
     }
 
     /// <summary>EC2's view of an instance, or why there is none.</summary>

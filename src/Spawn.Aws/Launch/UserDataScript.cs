@@ -1,4 +1,6 @@
 
+using Spawn.Aws.Setup;
+
 namespace Spawn.Aws.Launch;
 
 /// <summary>
@@ -18,11 +20,11 @@ public static class UserDataScript
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["@QUEUE_ID@"] = settings.QueueId,
-            ["@REGION@"] = ShellQuote(settings.Region),
-            ["@BUCKET@"] = ShellQuote(settings.Bucket),
-            ["@AGENT_KEY@"] = ShellQuote(settings.Agent.AgentKey),
+            ["@REGION@"] = ShellWords.Quote(settings.Region),
+            ["@BUCKET@"] = ShellWords.Quote(settings.Bucket),
+            ["@AGENT_KEY@"] = ShellWords.Quote(settings.Agent.AgentKey),
             ["@AGENT_SHA256@"] = settings.Agent.AgentSha256,
-            ["@QUEUE_KEY@"] = ShellQuote(settings.Agent.QueueKey),
+            ["@QUEUE_KEY@"] = ShellWords.Quote(settings.Agent.QueueKey),
             ["@QUEUE_SHA256@"] = settings.Agent.QueueSha256,
             ["@DEADLINE_MINUTES@"] = settings.DeadlineMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["@UNIT@"] = Unit(settings.PowerOffWhenDone).TrimEnd('\n'),
@@ -44,9 +46,6 @@ public static class UserDataScript
             .Select(line => line.StartsWith("ExecStart=", StringComparison.Ordinal) ? execStart : line);
         return string.Join('\n', lines);
     }
-
-    /// <summary>Single quotes, so nothing in the value is expanded by the shell.</summary>
-    public static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static string Resource(string name)
     {

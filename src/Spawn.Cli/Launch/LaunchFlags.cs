@@ -39,6 +39,12 @@ internal static class LaunchFlags
             Problem($"--disk-size {size}: a gp3 volume is 1 to 65536 GiB");
         }
 
+        var region = AwsClients.ResolveRegion(result.GetValue(options.Region));
+        if (Spawn.Aws.RegionNames.Problem(region) is { } regionProblem)
+        {
+            Problem(regionProblem);
+        }
+
         var agentDirectory = result.GetValue(options.AgentDir) ?? AgentBuilds.DefaultDirectory();
         if (agentDirectory is null)
         {
@@ -52,7 +58,7 @@ internal static class LaunchFlags
         return ok
             ? new LaunchRequest(
                 result.GetValue(options.InstanceType)!,
-                AwsClients.ResolveRegion(result.GetValue(options.Region)),
+                region,
                 result.GetValue(options.Spot),
                 result.GetValue(options.Ami),
                 result.GetValue(options.DiskSize),
