@@ -34,7 +34,7 @@ internal static class RunQueueCommand
             // Asked first, and never waited for: see ThisInstance.
             await using var instance = new ThisInstance(clock, Console.Out);
             var identity = instance.Identify();
-            using var signals = new SignalCancellation();
+            using var signals = new SignalCancellation(Console.Error);
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
             var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), identity, signals, clock).ConfigureAwait(false);
 

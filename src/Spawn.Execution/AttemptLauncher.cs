@@ -42,6 +42,11 @@ public static class AttemptLauncher
             Libc.signal(signal, Libc.SIG_IGN);
         }
 
+        // What a job leaves behind when its parent exits (a daemon's double fork, `nohup cmd &`) is re-parented here
+        // rather than to init, and reaped here, so that it never piles up as zombies in the agent, which is a
+        // subreaper itself for the attempts of a launcher that died.
+        Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
         using var spawner = new AttemptSpawner();
         using var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         using var records = new OpenRecordFile();
@@ -53,6 +58,7 @@ public static class AttemptLauncher
             if (!input.HasWaiting())
             {
                 replies.Flush();
+                ReapOrphans();
             }
 
             if (input.Next() is not { } message)
@@ -130,21 +136,32 @@ public static class AttemptLauncher
         return new Ended(request.AttemptName, code);
     }
 
+    /// <summary>Waits for the attempt, reaping any orphan that ends meanwhile.</summary>
     private static int WaitForExit(int pid)
     {
-        int status;
-        while (Libc.waitpid(pid, out status, 0) < 0)
+        while (true)
         {
-            if (Marshal.GetLastPInvokeError() != Libc.EINTR)
+            var ended = Libc.waitpid(-1, out var status, 0);
+            if (ended == pid)
+            {
+                return Libc.ExitCode(status);
+            }
+
+            if (ended < 0 && Marshal.GetLastPInvokeError() != Libc.EINTR)
             {
                 // Not our child any more (only if something reaped it for us): reported as an attempt that vanished
                 // without a record is, 137.
                 return 128 + ProcessGroup.SIGKILL;
             }
         }
+    }
 
-        var signal = status & 0x7f;
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+    /// <summary>Reaps the orphans that ended while no attempt ran (the agent stops what a job left behind).</summary>
+    private static void ReapOrphans()
+    {
+        while (Libc.waitpid(-1, out _, Libc.WNOHANG) > 0)
+        {
+        }
     }
 
     private sealed record Ended(string AttemptName, int Code);

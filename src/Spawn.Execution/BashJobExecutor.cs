@@ -3,11 +3,12 @@ using Spawn.Core.Ports;
 namespace Spawn.Execution;
 
 /// <summary>
-/// Runs each attempt as <c>/bin/bash -c COMMAND</c>, in a process group of its own (pid = process group id), through
-/// the agent's <see cref="JobLauncher"/>. The launcher has a session of its own, so the jobs get neither the
-/// terminal's SIGINT/SIGHUP nor anything when the agent dies, and the agent's end never signals them.
+/// Runs each attempt as <c>/bin/bash -c COMMAND</c>, in a process group of its own (pid = process group id) and, given
+/// <paramref name="cgroups"/>, a cgroup of its own, through the agent's <see cref="JobLauncher"/>. The launcher has a
+/// session of its own, so the jobs get neither the terminal's SIGINT/SIGHUP nor anything when the agent dies, and the
+/// agent's end never signals them.
 /// </summary>
-public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcherCommand) : IJobExecutor, IAsyncDisposable
+public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcherCommand, JobCgroups? cgroups = null) : IJobExecutor, IAsyncDisposable
 {
     private readonly SemaphoreSlim _launcherLock = new(1, 1);
     private readonly OpenRecordFile _records = new();
@@ -44,7 +45,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
             attempt = await StartOnceAsync(launch, cancellationToken).ConfigureAwait(false);
         }
 
-        return new RunningJob(attempt.Pid, attempt.StartTime, launch.ExitStatusPath, attempt.Exit, clock);
+        return Running(launch, attempt.Pid, attempt.StartTime, attempt.Exit);
     }
 
     public Task<IRunningJob?> StartAfterAsync(IRunningJob current, JobLaunch next, CancellationToken cancellationToken)
@@ -69,7 +70,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         }
 
         var createdLogs = CreateLogs(next);
-        var started = launcher.StartAfter(running.AttemptName, next);
+        var started = launcher.StartAfter(running.AttemptName, next, JoinCgroup(next));
         running.BeforeSignal(() => launcher.Withdraw(AttemptRecords.Name(next.ExitStatusPath)));
         return FollowerAsync(started, next, createdLogs);
     }
@@ -89,7 +90,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
 
         // The exit is read only once the process is seen gone: the launcher records it after the end, not before.
         AdoptionResult found = pid != 0 && ProcStat.IsRunning(pid, startTime)
-            ? new AdoptionResult.StillRunning(new RunningJob(pid, startTime, launch.ExitStatusPath, reportedExit: null, clock))
+            ? new AdoptionResult.StillRunning(Running(launch, pid, startTime, reportedExit: null))
             : AttemptRecords.Read(launch.ExitStatusPath).ExitCode is { } code
                 ? new AdoptionResult.FinishedWhileAway(code)
                 : new AdoptionResult.Lost();
@@ -98,6 +99,8 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
 
     public async ValueTask DisposeAsync()
     {
+        // What an attempt still running keeps (the agent was stopped and the job lives on to be adopted) stays.
+        cgroups?.TryRemove();
         _records.Dispose();
         if (_launcher is { } launcher)
         {
@@ -111,7 +114,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         try
         {
             follower = await started.ConfigureAwait(false) is { } attempt
-                ? new RunningJob(attempt.Pid, attempt.StartTime, next.ExitStatusPath, attempt.Exit, clock)
+                ? Running(next, attempt.Pid, attempt.StartTime, attempt.Exit)
                 : null;
         }
         catch (System.ComponentModel.Win32Exception)
@@ -159,6 +162,32 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         return created;
     }
 
+    private RunningJob Running(JobLaunch launch, int pid, ulong startTime, Task<int>? reportedExit) =>
+        new(pid, startTime, launch.ExitStatusPath, reportedExit, new AttemptProcesses(pid, startTime, CgroupOf(launch), clock), launch.StderrPath, clock);
+
+    private Cgroup? CgroupOf(JobLaunch launch) => cgroups?.For(AttemptRecords.Name(launch.ExitStatusPath));
+
+    /// <summary>Makes the attempt's cgroup, and returns the words that put the attempt's shell in it ("" when it
+    /// has none; when the cgroup cannot be made, the shell's note in the job's log says so).</summary>
+    private string JoinCgroup(JobLaunch launch)
+    {
+        if (CgroupOf(launch) is not { } cgroup)
+        {
+            return "";
+        }
+
+        try
+        {
+            cgroup.Create();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The launcher's move into it fails, and says why in the job's log.
+        }
+
+        return cgroup.JoinCommand();
+    }
+
     private void CreateDirectories(JobLaunch launch)
     {
         foreach (var path in (ReadOnlySpan<string>)[launch.StdoutPath, launch.StderrPath, launch.ExitStatusPath])
@@ -181,7 +210,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         var records = AttemptRecords.Read(launch.ExitStatusPath);
         if (Recorded(records) is { } started)
         {
-            return new RunningJob(started.Pid, started.StartTime, launch.ExitStatusPath, reportedExit: null, clock);
+            return Running(launch, started.Pid, started.StartTime, reportedExit: null);
         }
 
         return records.SpawnedInSession is null ? null : new VanishedAttempt();
@@ -193,7 +222,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         records.Identity ?? (records.SpawnedInSession is { } session ? LauncherSession.Attempt(session) : null);
 
     private async Task<LaunchedAttempt> StartOnceAsync(JobLaunch launch, CancellationToken cancellationToken) =>
-        await (await LauncherAsync(cancellationToken).ConfigureAwait(false)).StartAsync(launch, cancellationToken).ConfigureAwait(false);
+        await (await LauncherAsync(cancellationToken).ConfigureAwait(false)).StartAsync(launch, JoinCgroup(launch), cancellationToken).ConfigureAwait(false);
 
     private async Task<JobLauncher> LauncherAsync(CancellationToken cancellationToken)
     {
@@ -207,6 +236,9 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
                     await ended.DisposeAsync().ConfigureAwait(false);
                 }
 
+                // An attempt whose launcher dies is re-parented to this agent instead of init, so its exit code
+                // still reaches it (RunningJob): a job that then exits 0 is recorded as 0, not run again.
+                Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
                 _launcher = JobLauncher.Start(launcherCommand);
             }
 

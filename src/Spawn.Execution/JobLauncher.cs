@@ -65,9 +65,9 @@ internal sealed class JobLauncher : IAsyncDisposable
 
     /// <summary>Starts one attempt and returns once the launcher reports its pid, with a task for its exit code.</summary>
     /// <exception cref="IOException">The launcher is gone; nothing was started.</exception>
-    public async Task<LaunchedAttempt> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
+    public async Task<LaunchedAttempt> StartAsync(JobLaunch launch, string commandPrefix, CancellationToken cancellationToken)
     {
-        var request = Request(launch, after: null).Encode();
+        var request = Request(launch, commandPrefix, after: null).Encode();
         await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
 
         // Not cancellable: once the request is out the attempt starts, and its pid must be known to be stopped.
@@ -80,12 +80,12 @@ internal sealed class JobLauncher : IAsyncDisposable
     /// completes with the attempt once started, or null when the launcher declined it (or could not start it), or
     /// with an <see cref="IOException"/> when the launcher died first. Null at once if another start is under way.
     /// </summary>
-    public Task<LaunchedAttempt?> StartAfter(string previous, JobLaunch launch)
+    public Task<LaunchedAttempt?> StartAfter(string previous, JobLaunch launch, string commandPrefix)
     {
         byte[] request;
         try
         {
-            request = Request(launch, previous).Encode();
+            request = Request(launch, commandPrefix, previous).Encode();
         }
         catch (IOException)
         {
@@ -165,7 +165,7 @@ internal sealed class JobLauncher : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private LaunchRequest Request(JobLaunch launch, string? after)
+    private LaunchRequest Request(JobLaunch launch, string commandPrefix, string? after)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         if (_bashEnv is { } agentBashEnv)
@@ -185,7 +185,7 @@ internal sealed class JobLauncher : IAsyncDisposable
             AttemptRecords.RecordFile(launch.ExitStatusPath),
             AttemptRecords.Name(launch.ExitStatusPath),
             Path.GetFullPath(launch.WorkingDirectory),
-            launch.Command,
+            commandPrefix + launch.Command,
             [.. variables.Select(v => $"{v.Key}={v.Value}")],
             after);
     }

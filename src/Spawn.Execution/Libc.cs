@@ -85,6 +85,18 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsid();
 
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    public const int WNOHANG = 1;
+    public const int ECHILD = 10;
+
+    /// <summary>prctl option: orphaned descendants are re-parented to this process, not to init, so it can reap them.</summary>
+    public const int PR_SET_CHILD_SUBREAPER = 36;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
     [LibraryImport("libc")]
     public static partial nint signal(int signal, nint handler);
 
@@ -116,6 +128,13 @@ internal static unsafe partial class Libc
         public int Fd;
         public short Events;
         public short ReturnedEvents;
+    }
+
+    /// <summary>A wait status as a shell reports it: the exit code, or 128+N for a death by signal N.</summary>
+    public static int ExitCode(int status)
+    {
+        var signal = status & 0x7f;
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
     }
 
     /// <summary>"No such file or directory": the C library's words for an error number.</summary>

@@ -11,7 +11,7 @@ namespace Spawn.Execution;
 /// gone and reaped while its children live on in no group we can name), the leader is signalled alone. Callers
 /// identify the leader by pid and start time so that a reused pid is never signalled.
 /// </remarks>
-internal static partial class ProcessGroup
+internal static class ProcessGroup
 {
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
@@ -19,7 +19,7 @@ internal static partial class ProcessGroup
 
     public static void Signal(int groupId, ulong leaderStartTime, int signal)
     {
-        if (kill(-groupId, signal) == 0)
+        if (Libc.kill(-groupId, signal) == 0)
         {
             return;
         }
@@ -32,7 +32,7 @@ internal static partial class ProcessGroup
 
         if (ProcStat.IsRunning(groupId, leaderStartTime))
         {
-            kill(groupId, signal);
+            Libc.kill(groupId, signal);
         }
     }
 
@@ -41,7 +41,7 @@ internal static partial class ProcessGroup
 
     private static bool HasLiveMember(int groupId)
     {
-        if (kill(-groupId, 0) != 0)
+        if (Libc.kill(-groupId, 0) != 0)
         {
             return false;
         }
@@ -49,7 +49,4 @@ internal static partial class ProcessGroup
         // Someone has the group id; it may only be unreaped zombies, so look at each process's state.
         return ProcStat.All().Any(p => p.Stat.ProcessGroup == groupId && p.Stat.State != 'Z');
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
 }

@@ -17,7 +17,9 @@ internal sealed class VanishedAttempt : IRunningJob
 
     public Task<int> WaitForExitAsync(CancellationToken cancellationToken) => Task.FromResult(SigKillExitCode);
 
-    public Task TerminateAsync(TimeSpan grace, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task TerminateAsync(TimeSpan grace, CancellationToken skipGrace) => Task.CompletedTask;
+
+    public Task StopLeftoversAsync(TimeSpan grace, CancellationToken skipGrace) => Task.CompletedTask;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

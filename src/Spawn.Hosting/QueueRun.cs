@@ -35,7 +35,13 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 return 2;
             }
 
-            await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram());
+            var cgroups = JobCgroups.TryCreate(where.AttemptsDirectory, out var noCgroup);
+            if (cgroups is null)
+            {
+                errors.WriteLine($"note: each job runs in a process group of its own, without a cgroup ({noCgroup}): what a job starts outside its group (setsid) is not stopped with it");
+            }
+
+            await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram(), cgroups);
             var settings = new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory);
             if (fresh && File.Exists(where.StateFile))
             {
@@ -72,7 +78,7 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 observer,
                 clock,
                 Random.Shared.NextDouble,
-                agent is null ? RunHost.Local : new RunHost(agent.Instance, cancelRequests));
+                new RunHost(agent?.Instance ?? RunHost.Local.Instance, cancelRequests, signals.SkipGrace, cgroups is null ? "process group" : "cgroup"));
             var outcome = await runner.RunAsync(signals.Token).ConfigureAwait(false);
             return outcome.Interrupted ? signals.ExitCode : outcome.ExitCode;
         }

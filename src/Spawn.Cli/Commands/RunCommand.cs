@@ -58,7 +58,7 @@ internal static class RunCommand
                 notes.WriteLine("  (the file has no queue_id, so this run got a new one: give it a queue_id, or pass --state-file, to resume it later)");
             }
 
-            using var signals = new SignalCancellation();
+            using var signals = new SignalCancellation(Console.Error);
             var run = new QueueRun(clock, Console.Error);
             if (asJson)
             {

@@ -19,6 +19,11 @@ internal static class StatusTable
         text.AppendLine(CultureInfo.InvariantCulture, $"Status:      {Word(state.Status)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Started:     {(state.StartedAt is { } s ? QueueStateJson.FormatTime(s) : "-")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Updated:     {QueueStateJson.FormatTime(state.UpdatedAt)}");
+        if (state.JobProcesses is { } how)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Processes:   one {how} per job (what a job leaves running is stopped when it ends)");
+        }
+
         if (state.ErrorMessage is { } error)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Error:       {BoundedText.Shown(error)}");

@@ -4,9 +4,11 @@ namespace Spawn.Core.Running;
 
 /// <summary>
 /// Waits for one attempt while watching its deadline, the queue's deadline and the run's cancellation; whichever
-/// comes first wins, and anything but a plain exit stops the whole process group (TERM, grace, KILL).
+/// comes first wins, and anything but a plain exit stops all the attempt's processes (TERM, grace, KILL). After a
+/// plain exit, whatever the attempt left running is stopped the same way: nothing of it outlives its ending.
 /// </summary>
-internal sealed class AttemptSupervisor(TimeProvider clock)
+/// <param name="skipGrace">Cancelled: every stop goes to SIGKILL at once (a second Ctrl-C).</param>
+internal sealed class AttemptSupervisor(TimeProvider clock, CancellationToken skipGrace)
 {
     public async Task<(AttemptEnding Ending, int ExitCode)> SuperviseAsync(
         IRunningJob job, DateTimeOffset jobDeadline, DateTimeOffset? queueDeadline, TimeSpan grace, CancellationToken cancellationToken)
@@ -22,6 +24,7 @@ internal sealed class AttemptSupervisor(TimeProvider clock)
             // Cancelled, not just disposed: a disposed token leaves the timer armed until the deadline, and a queue of
             // short jobs with long timeouts would pile up one live timer per attempt (measured: +30 MiB at 10,000).
             stopWaiting.Cancel();
+            await job.StopLeftoversAsync(grace, skipGrace).ConfigureAwait(false);
             return (AttemptEnding.Exited, exit.Result);
         }
 
@@ -33,7 +36,7 @@ internal sealed class AttemptSupervisor(TimeProvider clock)
         await IgnoreCancellation(timer).ConfigureAwait(false);
 
         // Stopping the group must finish even though the run itself is being cancelled.
-        await job.TerminateAsync(grace, CancellationToken.None).ConfigureAwait(false);
+        await job.TerminateAsync(grace, skipGrace).ConfigureAwait(false);
         var code = await job.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         return (ending, code);
     }

@@ -27,8 +27,8 @@ public sealed class QueueRunner(
     Func<double> random01,
     RunHost? host = null)
 {
-    private readonly AttemptSupervisor _supervisor = new(clock);
     private readonly RunHost _host = host ?? RunHost.Local;
+    private readonly AttemptSupervisor _supervisor = new(clock, host?.SkipGrace ?? default);
 
     /// <summary>Whether the instance's identity, once known, went into the scheduler (<see cref="NoteInstance"/>).</summary>
     private bool _instanceNoted;
@@ -65,6 +65,10 @@ public sealed class QueueRunner(
         }
 
         var scheduler = new QueueScheduler(queue, saved, clock.GetUtcNow(), random01);
+        if (_host.JobProcesses is { } how)
+        {
+            scheduler.Apply(new SchedulerEvent.ProcessesContained(how, clock.GetUtcNow()));
+        }
         if (saved is { Status: QueueStatus.Completed or QueueStatus.Failed })
         {
             Report(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} already ended {Word(saved.Status)}; nothing to run (use --fresh to start over)");
@@ -404,7 +408,7 @@ public sealed class QueueRunner(
                 case AdoptionResult.StillRunning still:
                     await using (still.Job.ConfigureAwait(false))
                     {
-                        await still.Job.TerminateAsync(queue.KillGraceFor(definition), CancellationToken.None).ConfigureAwait(false);
+                        await still.Job.TerminateAsync(queue.KillGraceFor(definition), _host.SkipGrace).ConfigureAwait(false);
                         var code = await still.Job.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                         scheduler.Apply(new SchedulerEvent.Stopped(job.JobId, code, $"stopped: {request.Reason}", clock.GetUtcNow()));
                     }

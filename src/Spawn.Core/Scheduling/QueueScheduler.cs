@@ -29,6 +29,7 @@ public sealed class QueueScheduler
     private string? _stopReason;
     private string? _errorMessage;
     private InstanceIdentity? _instance;
+    private string? _jobProcesses;
 
     /// <param name="saved">The state of an earlier run of the same queue to resume, or null for a fresh start.</param>
     /// <param name="random01">Uniform draws in [0,1) for retry jitter.</param>
@@ -69,6 +70,7 @@ public sealed class QueueScheduler
         _updatedAt = now;
         _errorMessage = saved?.ErrorMessage;
         _instance = saved?.Instance;
+        _jobProcesses = saved?.JobProcesses;
         _stopReason = saved is { Status: QueueStatus.Failed } ? saved.ErrorMessage : null;
         RebuildSets();
         _status = ComputeStatus();
@@ -94,7 +96,7 @@ public sealed class QueueScheduler
     public JobDefinition Definition(string jobId) => _queue.Jobs[_indexOf[jobId]];
 
     public QueueState Snapshot() =>
-        new(_queue.QueueId, _queue.QueueName, _status, _startedAt, _updatedAt, _jobs.Snapshot(), _errorMessage, _instance);
+        new(_queue.QueueId, _queue.QueueName, _status, _startedAt, _updatedAt, _jobs.Snapshot(), _errorMessage, _instance, _jobProcesses);
 
     /// <summary>Marks the start of a run (the first one sets the queue's started_at).</summary>
     public void Begin(DateTimeOffset now)
@@ -178,6 +180,7 @@ public sealed class QueueScheduler
             case SchedulerEvent.CancelRequested e: Stop(e.Reason, skipMessage: $"skipped: {e.Reason}"); break;
             case SchedulerEvent.Stopped e: OnStopped(e); break;
             case SchedulerEvent.InstanceIdentified e: _instance = e.Instance; break;
+            case SchedulerEvent.ProcessesContained e: _jobProcesses = e.How; break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, "unknown scheduler event");
         }
 

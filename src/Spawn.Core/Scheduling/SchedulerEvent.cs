@@ -47,4 +47,7 @@ public abstract record SchedulerEvent(DateTimeOffset At)
     /// instance, the state names the machine that holds the queue now.
     /// </summary>
     public sealed record InstanceIdentified(InstanceIdentity Instance, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>The run keeps each job's processes together this way ("cgroup" or "process group"), for status.</summary>
+    public sealed record ProcessesContained(string How, DateTimeOffset At) : SchedulerEvent(At);
 }

@@ -54,6 +54,7 @@ public static class QueueStateJson
         InstanceId = s.Instance?.InstanceId,
         Region = s.Instance?.Region,
         InstanceType = s.Instance?.InstanceType,
+        JobProcesses = s.JobProcesses,
         Jobs = s.Jobs.Select(ToDto).ToList(),
     };
 
@@ -93,7 +94,8 @@ public static class QueueStateJson
             j.Interruptions ?? 0,
             ParseTime(j.RetryAt, "retry_at"))).ToList(),
         d.ErrorMessage,
-        d.InstanceId is null ? null : new InstanceIdentity(d.InstanceId, d.Region, d.InstanceType));
+        d.InstanceId is null ? null : new InstanceIdentity(d.InstanceId, d.Region, d.InstanceType),
+        d.JobProcesses);
 
     private static string Word<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 

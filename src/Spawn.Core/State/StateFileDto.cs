@@ -17,6 +17,7 @@ internal sealed class StateFileDto
     public string? InstanceId { get; set; }
     public string? Region { get; set; }
     public string? InstanceType { get; set; }
+    public string? JobProcesses { get; set; }
     public List<JobStateDto> Jobs { get; set; } = [];
 }
 

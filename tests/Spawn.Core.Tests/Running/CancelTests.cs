@@ -194,6 +194,8 @@ public sealed class CancelTests
 
         public Task<int> WaitForExitAsync(CancellationToken cancellationToken) => _exit.Task.WaitAsync(cancellationToken);
 
+        public Task StopLeftoversAsync(TimeSpan grace, CancellationToken skipGrace) => Task.CompletedTask;
+
         public Task TerminateAsync(TimeSpan grace, CancellationToken cancellationToken)
         {
             _onTerminate();

@@ -185,6 +185,8 @@ public sealed class DurabilityTests
 
         public Task<int> WaitForExitAsync(CancellationToken cancellationToken) => Task.FromResult(0);
 
+        public Task StopLeftoversAsync(TimeSpan grace, CancellationToken skipGrace) => Task.CompletedTask;
+
         public Task TerminateAsync(TimeSpan grace, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
