@@ -36,20 +36,20 @@ public sealed class LauncherEdgeCaseTests : IDisposable
     }
 
     [Fact]
-    public async Task An_attempt_whose_launcher_was_killed_outright_is_still_seen_to_end_and_reported_as_137()
+    public async Task An_attempt_whose_launcher_was_killed_outright_still_reports_its_own_exit_code()
     {
-        // The command kills its parent, the launcher, with SIGKILL: no exit file can be written, and the agent, which
-        // lost its reports, must still see the attempt end (through /proc) and give 128 + 9.
-        var launch = Launch("kill -KILL $PPID; exec sleep 0.2");
+        // The command kills its parent, the launcher, with SIGKILL: no exit record can be written. The agent, a child
+        // subreaper, becomes the attempt's parent, sees it end and reaps it: its real exit code, not a guess (137).
+        var launch = Launch("kill -KILL $PPID; sleep 0.2; exit 5");
 
-        Assert.Equal(137, await RunAsync(launch));
+        Assert.Equal(5, await RunAsync(launch));
         Assert.Null(Observe.Recorded(launch.ExitStatusPath).Exit);
     }
 
     [Fact]
     public async Task After_the_launcher_was_killed_the_next_attempt_gets_a_new_one()
     {
-        Assert.Equal(137, await RunAsync(Launch("kill -KILL $PPID")));
+        Assert.Equal(0, await RunAsync(Launch("kill -KILL $PPID; sleep 0.1")));
 
         var next = Launch("echo again; exit 3");
         Assert.Equal(3, await RunAsync(next));
@@ -59,16 +59,16 @@ public sealed class LauncherEdgeCaseTests : IDisposable
     }
 
     [Fact]
-    public async Task An_adopted_attempt_whose_launcher_was_killed_outright_ends_with_137()
+    public async Task An_adopted_attempt_whose_launcher_was_killed_outright_ends_with_its_own_exit_code()
     {
-        var launch = Launch("read -r _ < <(sleep 0.3; echo); kill -KILL $PPID");
+        var launch = Launch("read -r _ < <(sleep 0.3; echo); kill -KILL $PPID; sleep 0.1; exit 6");
         await using var started = await _executor.StartAsync(launch, CancellationToken.None);
 
         var adopted = Assert.IsType<AdoptionResult.StillRunning>(await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(launch, started.Pid, started.StartTime, CancellationToken.None));
         await using var job = adopted.Job;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(137, await job.WaitForExitAsync(timeout.Token));
+        Assert.Equal(6, await job.WaitForExitAsync(timeout.Token));
     }
 
     [Fact]
