@@ -17,6 +17,9 @@ foreach (var command in QueueCommands.All(TimeProvider.System))
     queue.Subcommands.Add(command);
 }
 
+// A terminal closed while the queue runs must not turn the orderly stop that its SIGHUP starts into a crash.
+VanishingTerminal.Install();
+
 var root = new RootCommand("spawn — run batch queues of shell jobs, here or on EC2")
 {
     queue,

@@ -48,4 +48,18 @@ internal static partial class Posix
 
         return found;
     }
+
+    /// <summary>The parent's pid (/proc/PID/stat field 4), or 0 when the process is gone.</summary>
+    public static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 }
