@@ -75,7 +75,7 @@ internal static class ReportPage
         }
 
         Item(text, "cost", r.Cost is { } cost
-            ? string.Create(CultureInfo.InvariantCulture, $"about ${cost.Estimate:0.00} ({Duration(r.Wall)} at ${cost.PricePerHour}/hour, the on-demand price given; boot and storage not included)")
+            ? string.Create(CultureInfo.InvariantCulture, $"about ${cost.Estimate:0.00##} ({Duration(r.Wall)} at ${cost.PricePerHour}/hour, the on-demand price given; boot and storage not included)")
             : "pass --price-per-hour P for an estimate", "cost");
         text.Append("</dl>");
         text.Append(Slowest(r));

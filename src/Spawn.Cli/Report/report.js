@@ -31,7 +31,7 @@
     let track = "";
     if (job.a.length === 0) {
       track = `<div class="bar never" style="left:0;width:100%" title="${esc(job.id + ": " + job.status + (job.err ? "\n" + job.err : ""))}"></div>` +
-        `<span class="never-label">${esc(job.status)}${job.err ? " — " + esc(job.err) : ""}</span>`;
+        `<span class="never-label">${esc(job.err || job.status)}</span>`;
     }
     for (const w of job.w) {
       track += `<div class="wait" style="left:${pct(w[0])};width:${pct(w[1] - w[0])}" title="${esc(`${job.id}: backoff ${dur(w[1] - w[0])}\n${at(w[0])} → ${at(w[1])}`)}"></div>`;
