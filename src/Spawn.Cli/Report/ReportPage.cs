@@ -15,6 +15,7 @@ namespace Spawn.Cli.Report;
 internal static class ReportPage
 {
     private const int SlowestShown = 5;
+    private const int CriticalPathShown = 10;
 
     public static void Write(Stream output, RunReport report)
     {
@@ -92,9 +93,16 @@ internal static class ReportPage
             return "none (no job ran)";
         }
 
-        var path = string.Join(" → ", r.CriticalPath.Select(id => $"<span class=\"job\">{H(id)}</span>"));
         var note = r.DependenciesKnown ? "" : " (the queue file was not found, so dependencies are unknown: pass --queue FILE)";
-        return $"{path} — {Duration(r.CriticalPathLength)}{note}";
+        var jobs = r.CriticalPath.Select(id => $"<span class=\"job\">{H(id)}</span>").ToList();
+        if (jobs.Count <= CriticalPathShown)
+        {
+            return $"{string.Join(" → ", jobs)} — {Duration(r.CriticalPathLength)}{note}";
+        }
+
+        // A long chain is shown by its ends; the whole of it is one click away.
+        var ends = $"{string.Join(" → ", jobs.Take(CriticalPathShown / 2))} → … {jobs.Count - CriticalPathShown} more … → {string.Join(" → ", jobs.TakeLast(CriticalPathShown / 2))}";
+        return $"{ends} — {Duration(r.CriticalPathLength)}, {jobs.Count} jobs{note}<details><summary>the whole path</summary>{string.Join(" → ", jobs)}</details>";
     }
 
     private static string Slowest(RunReport r)
