@@ -72,7 +72,7 @@ internal static class ReportPage
         Item(text, "retries", r.Retries == 0 ? "none" : $"{r.Retries} attempt{(r.Retries == 1 ? "" : "s")} retried: {Duration(r.RetryTime)} running, {Duration(r.Backoff)} in backoff", "retries");
         if (r.Instance is { } instance)
         {
-            Item(text, "instance", $"{instance.InstanceType ?? "type unknown"} ({instance.InstanceId}{(instance.Region is null ? "" : $", {instance.Region}")})", "instance");
+            Item(text, "instance", H($"{instance.InstanceType ?? "type unknown"} ({instance.InstanceId}{(instance.Region is null ? "" : $", {instance.Region}")})"), "instance");
         }
 
         Item(text, "cost", r.Cost is { } cost
