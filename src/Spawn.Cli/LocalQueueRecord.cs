@@ -17,7 +17,8 @@ internal sealed record LocalQueueRecord(
     [property: JsonPropertyName("region")] string? Region,
     [property: JsonPropertyName("instance_id")] string? InstanceId = null,
     [property: JsonPropertyName("instance_type")] string? InstanceType = null,
-    [property: JsonPropertyName("launched_at")] DateTimeOffset? LaunchedAt = null)
+    [property: JsonPropertyName("launched_at")] DateTimeOffset? LaunchedAt = null,
+    [property: JsonPropertyName("queue_file")] string? QueueFile = null)
 {
     /// <summary>True for a queue sent to EC2 by <c>spawn launch</c> (its state and results live in S3).</summary>
     [JsonIgnore]

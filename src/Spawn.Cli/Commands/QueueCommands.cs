@@ -14,6 +14,7 @@ internal static class QueueCommands
         ResultsCommand.Create(clock),
         ListCommand.Create(clock),
         GraphCommand.Create(clock),
+        ReportCommand.Create(clock),
         SchemaCommand.Create(),
         CancelCommand.Create(clock),
     ];

@@ -46,7 +46,7 @@ internal static class RunCommand
                 return 2;
             }
 
-            Remember(queue, where);
+            Remember(queue, where, Path.GetFullPath(result.GetValue(file)!));
 
             var asJson = result.GetValue(json);
             var notes = asJson ? Console.Error : Console.Out;
@@ -85,7 +85,8 @@ internal static class RunCommand
             ? $"s3://{bucket}/{queue.ResultPrefix}/"
             : Path.Combine(where.ResultsDirectory ?? where.DefaultResultsDirectory, queue.ResultPrefix);
 
-    private static void Remember(QueueDefinition queue, RunLocations where) =>
+    /// <summary>So later commands need only the queue id; the queue file's path lets <c>spawn queue report</c> draw its graph.</summary>
+    private static void Remember(QueueDefinition queue, RunLocations where, string queueFile) =>
         new LocalQueueRecord(
             queue.QueueId,
             where.StateFile,
@@ -93,5 +94,6 @@ internal static class RunCommand
             where.ResultsDirectory ?? (queue.ResultS3Bucket is null ? where.DefaultResultsDirectory : null),
             where.ResultsDirectory is null ? queue.ResultS3Bucket : null,
             queue.ResultPrefix,
-            Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")).Write();
+            Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"),
+            QueueFile: queueFile).Write();
 }

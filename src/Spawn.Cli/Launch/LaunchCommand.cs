@@ -52,7 +52,7 @@ internal static class LaunchCommand
             }
 
             var launched = await launcher.LaunchAsync(plan, cancellationToken).ConfigureAwait(false);
-            Remember(launched);
+            Remember(launched, Path.GetFullPath(result.GetValue(options.BatchQueue)!));
             LaunchOutput.WriteLaunched(Console.Out, launched, launch, json);
             return 0;
         }
@@ -68,8 +68,8 @@ internal static class LaunchCommand
         }
     }
 
-    /// <summary>So every later command needs only the queue id (or the instance id).</summary>
-    private static void Remember(LaunchedQueue launched)
+    /// <summary>So every later command needs only the queue id (or the instance id); the queue file's path gives <c>spawn queue report</c> its graph.</summary>
+    private static void Remember(LaunchedQueue launched, string queueFile)
     {
         var plan = launched.Plan;
         new LocalQueueRecord(
@@ -82,6 +82,7 @@ internal static class LaunchCommand
             plan.Region,
             launched.InstanceId,
             plan.InstanceType.InstanceType,
-            launched.LaunchedAt).Write();
+            launched.LaunchedAt,
+            QueueFile: queueFile).Write();
     }
 }

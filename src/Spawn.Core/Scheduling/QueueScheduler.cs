@@ -194,8 +194,11 @@ public sealed class QueueScheduler
         _awaitingRetry.Remove(i);
         _running.Add(i);
         _startedAt ??= e.At;
+        // A retry: the failed attempt moves into the history (an interrupted one is there already).
+        var earlier = _jobs[i].Status == JobStatus.Failed ? EarlierAttempts.WithCurrent(_jobs[i], _jobs[i].CompletedAt ?? e.At) : _jobs[i].EarlierAttempts;
         _jobs[i] = _jobs[i] with
         {
+            EarlierAttempts = earlier,
             Status = JobStatus.Running,
             Attempt = e.Attempt,
             StartedAt = e.At,
@@ -280,6 +283,7 @@ public sealed class QueueScheduler
         // The cut-short attempt is not counted: the next start reuses its number.
         _jobs[i] = _jobs[i] with
         {
+            EarlierAttempts = EarlierAttempts.WithCurrent(_jobs[i], e.At, AttemptOutcome.Interrupted),
             Status = JobStatus.Pending,
             Attempt = _jobs[i].Attempt - 1,
             Pid = null,

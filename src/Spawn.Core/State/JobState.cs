@@ -5,6 +5,8 @@ namespace Spawn.Core.State;
 /// the file never carries fake zero times. <see cref="Pid"/> and <see cref="PidStartTime"/> identify
 /// the attempt's process group so that a restarted agent can tell it is the same process.
 /// <see cref="Interruptions"/> counts attempts cut short by the agent's or machine's death.
+/// The current attempt is the one these fields describe; <see cref="EarlierAttempts"/> holds the ended ones before it
+/// (null until there is one), so a job that ran once carries no history at all.
 /// </summary>
 public sealed record JobState(
     string JobId,
@@ -18,7 +20,8 @@ public sealed record JobState(
     bool ResultsUploaded = false,
     string? ErrorMessage = null,
     int Interruptions = 0,
-    DateTimeOffset? RetryAt = null)
+    DateTimeOffset? RetryAt = null,
+    EarlierAttempts? EarlierAttempts = null)
 {
     public static JobState NotStarted(string jobId) => new(jobId, JobStatus.Pending, 0);
 }

@@ -72,7 +72,29 @@ public static class QueueStateJson
         ErrorMessage = j.ErrorMessage,
         Interruptions = j.Interruptions == 0 ? null : j.Interruptions,
         RetryAt = Time(j.RetryAt),
+        EarlierAttempts = j.EarlierAttempts?.Kept.Select(ToDto).ToList(),
+        EarlierAttemptsDropped = j.EarlierAttempts is { Dropped: > 0 } e ? e.Dropped : null,
     };
+
+    private static AttemptRecordDto ToDto(AttemptRecord a) => new()
+    {
+        Attempt = a.Attempt,
+        StartedAt = FormatTime(a.StartedAt),
+        EndedAt = FormatTime(a.EndedAt),
+        ExitCode = a.ExitCode,
+        Outcome = AttemptOutcomes.Word(a.Outcome),
+    };
+
+    private static EarlierAttempts? FromDto(List<AttemptRecordDto>? kept, int? dropped, string jobId) =>
+        kept is null or [] ? null
+            : new EarlierAttempts(
+                kept.Select(a => new AttemptRecord(
+                    a.Attempt,
+                    ParseTime(a.StartedAt, $"earlier_attempts of job {jobId}: started_at") ?? DateTimeOffset.UnixEpoch,
+                    ParseTime(a.EndedAt, $"earlier_attempts of job {jobId}: ended_at") ?? DateTimeOffset.UnixEpoch,
+                    a.ExitCode,
+                    AttemptOutcomes.Parse(a.Outcome))).ToList(),
+                dropped ?? 0);
 
     private static QueueState FromDto(StateFileDto d) => new(
         d.QueueId,
@@ -92,7 +114,8 @@ public static class QueueStateJson
             j.ResultsUploaded,
             j.ErrorMessage,
             j.Interruptions ?? 0,
-            ParseTime(j.RetryAt, "retry_at"))).ToList(),
+            ParseTime(j.RetryAt, "retry_at"),
+            FromDto(j.EarlierAttempts, j.EarlierAttemptsDropped, j.JobId))).ToList(),
         d.ErrorMessage,
         d.InstanceId is null ? null : new InstanceIdentity(d.InstanceId, d.Region, d.InstanceType),
         d.JobProcesses);

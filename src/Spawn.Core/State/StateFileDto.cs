@@ -35,6 +35,19 @@ internal sealed class JobStateDto
     public string? ErrorMessage { get; set; }
     public int? Interruptions { get; set; }
     public string? RetryAt { get; set; }
+
+    // Beyond the guide: the attempts before the current one (docs/state-file.md). Left out when there are none.
+    public List<AttemptRecordDto>? EarlierAttempts { get; set; }
+    public int? EarlierAttemptsDropped { get; set; }
+}
+
+internal sealed class AttemptRecordDto
+{
+    public int Attempt { get; set; }
+    public string StartedAt { get; set; } = "";
+    public string EndedAt { get; set; } = "";
+    public int? ExitCode { get; set; }
+    public string Outcome { get; set; } = "";
 }
 
 [JsonSourceGenerationOptions(
