@@ -26,6 +26,15 @@ public sealed class BadQueueTests
             "1:11: invalid JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed."
         },
         {
+            // Found by fuzzing: System.Text.Json quotes the rest of the file after a misspelt literal, line breaks and all.
+            "malformed JSON: a misspelt literal is named by its word alone",
+            """
+            {"jobs": [tru,
+              {"job_id": "a"}]}
+            """,
+            "1:14: invalid JSON: 'tru' is an invalid JSON literal. Expected the literal 'true'."
+        },
+        {
             "an empty file",
             "  \n",
             "1:1: queue.json is empty: a queue file is a JSON object with a \"jobs\" array"
