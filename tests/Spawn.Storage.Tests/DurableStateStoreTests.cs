@@ -214,6 +214,10 @@ public sealed class DurableStateStoreTests : IDisposable
     [InlineData("{\"queue_id\": \"q1\", \"status\": \"runn")]
     [InlineData("garbage, not json")]
     [InlineData("{\"queue_id\": \"q1\", \"status\": \"sleeping\", \"jobs\": []}")]
+    // Found by fuzzing: JSON null where an array, a job or an id belongs was an ArgumentNullException, or a job without an id.
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"running\", \"jobs\": null}")]
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"running\", \"jobs\": [null]}")]
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"running\", \"jobs\": [{\"job_id\": null, \"status\": \"pending\"}]}")]
     public async Task A_state_file_that_does_not_parse_stops_the_load_and_is_left_untouched(string content)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(StateFile)!);

@@ -38,6 +38,20 @@ public static class QueueStateJson
             throw new FormatException("no queue_id");
         }
 
+        // JSON null gets past the types the serializer checks: "jobs": null, a null job, "job_id": null.
+        if (dto.Jobs is null)
+        {
+            throw new FormatException("no jobs array");
+        }
+
+        for (var i = 0; i < dto.Jobs.Count; i++)
+        {
+            if (string.IsNullOrEmpty(dto.Jobs[i]?.JobId))
+            {
+                throw new FormatException($"job {i + 1} has no job_id");
+            }
+        }
+
         return FromDto(dto);
     }
 
