@@ -52,7 +52,7 @@ public sealed record FuzzLayout(bool Comments, bool TrailingCommas, bool Indente
                 WriteList(output, '{', '}', obj.Members, depth, (member, d) =>
                 {
                     WriteString(output, member.Name);
-                    Text(output, ": ");
+                    Text(output, Indented ? ": " : ":");
                     Write(output, member.Value, d);
                 });
                 break;

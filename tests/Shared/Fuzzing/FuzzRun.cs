@@ -20,7 +20,10 @@ public static class FuzzRun
 
     /// <summary>Checks <paramref name="property"/> on inputs from <paramref name="files"/>; a failure shows the input as text.</summary>
     public static void Fuzz(this Gen<byte[]> files, Action<byte[]> property, long? iterations = null) =>
-        files.Sample(property, iter: iterations ?? Iterations, time: Seconds, print: Show);
+        files.Fuzz(property, Show, iterations);
+
+    public static void Fuzz<T>(this Gen<T> inputs, Action<T> property, Func<T, string> show, long? iterations = null) =>
+        inputs.Sample(property, iter: iterations ?? Iterations, time: Seconds, print: show);
 
     /// <summary>
     /// The input as a C#-style string: printable ASCII as it is, everything else escaped, so a failure can be pasted
