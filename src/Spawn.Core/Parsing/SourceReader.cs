@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Spawn.Core.Parsing;
 
@@ -58,8 +59,11 @@ public static class SourceReader
         }
         catch (InvalidOperationException)
         {
-            // Thrown when a string holds bytes that are not UTF-8.
-            failure = new Failure((int)reader.TokenStartIndex, "invalid text: the file must be UTF-8");
+            // Thrown when a string holds bytes that are not UTF-8, or \u escapes that leave half a surrogate pair
+            // ("\ud800" alone): valid UTF-8, which "the file must be UTF-8" would send the user looking for in vain.
+            failure = new Failure((int)reader.TokenStartIndex, Utf8.IsValid(reader.ValueSpan)
+                ? "invalid string: a \\u escape of half a surrogate pair (\\ud800-\\udfff) must be followed by the other half"
+                : "invalid text: the file must be UTF-8");
             return null;
         }
     }
