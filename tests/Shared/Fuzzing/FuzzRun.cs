@@ -5,7 +5,7 @@ using CsCheck;
 namespace Spawn.Tests.Fuzzing;
 
 /// <summary>
-/// How long each fuzz property runs. By default a few hundred inputs, so that <c>./test.sh</c> stays quick;
+/// How long each fuzz property runs. By default 1,000 inputs, so that <c>./test.sh</c> stays quick;
 /// <c>scripts/fuzz.sh</c> sets <c>SPAWN_FUZZ_ITERATIONS</c> or <c>SPAWN_FUZZ_SECONDS</c> (per property) for a longer run.
 /// A failure names the input and a seed: <c>CsCheck_Seed=SEED</c> in the environment replays exactly that case.
 /// </summary>
@@ -22,6 +22,7 @@ public static class FuzzRun
     public static void Fuzz(this Gen<byte[]> files, Action<byte[]> property, long? iterations = null) =>
         files.Fuzz(property, Show, iterations);
 
+    /// <summary>The same for any input, shown by <paramref name="show"/> when it fails.</summary>
     public static void Fuzz<T>(this Gen<T> inputs, Action<T> property, Func<T, string> show, long? iterations = null) =>
         inputs.Sample(property, iter: iterations ?? Iterations, time: Seconds, print: show);
 
