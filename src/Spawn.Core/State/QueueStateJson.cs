@@ -111,10 +111,11 @@ public static class QueueStateJson
 
     private static string Word<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
-    // Only the words the writer writes (in any case): Enum.TryParse alone also takes numbers, " running", and
-    // "running,completed", which it ORs together into "failed".
+    // Only the words the writer writes (in any case): Enum.TryParse alone also takes numbers ("-1" is no status at
+    // all, and its ToString is "-1" again), " running", and "running,completed", which it ORs together into "failed".
     private static T Parse<T>(string word, string field) where T : struct, Enum =>
-        Enum.TryParse<T>(word, ignoreCase: true, out var value) && string.Equals(value.ToString(), word, StringComparison.OrdinalIgnoreCase)
+        Enum.TryParse<T>(word, ignoreCase: true, out var value) && Enum.IsDefined(value)
+            && string.Equals(value.ToString(), word, StringComparison.OrdinalIgnoreCase)
             ? value
             : throw new FormatException($"{field}: unknown value \"{word}\"");
 
