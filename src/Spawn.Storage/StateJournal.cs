@@ -104,6 +104,12 @@ internal static class StateJournal
         }
 
         var space = body.IndexOf((byte)' ');
+        if (space < 0)
+        {
+            problem = "it has no positions";
+            return false;
+        }
+
         try
         {
             var state = QueueStateJson.Deserialize(body[(space + 1)..]);

@@ -214,6 +214,15 @@ public sealed class DurableStateStoreTests : IDisposable
     [InlineData("{\"queue_id\": \"q1\", \"status\": \"runn")]
     [InlineData("garbage, not json")]
     [InlineData("{\"queue_id\": \"q1\", \"status\": \"sleeping\", \"jobs\": []}")]
+    // Found by fuzzing: JSON null where an array, a job or an id belongs was an ArgumentNullException, or a job without an id.
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"running\", \"jobs\": null}")]
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"running\", \"jobs\": [null]}")]
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"running\", \"jobs\": [{\"job_id\": null, \"status\": \"pending\"}]}")]
+    // Found by fuzzing: Enum.TryParse read "running,completed" as failed (1 | 2 = 3), and "failed,skipped" as no status at all.
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"running,completed\", \"jobs\": []}")]
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"running\", \"jobs\": [{\"job_id\": \"a\", \"status\": \"failed,skipped\"}]}")]
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"-1\", \"jobs\": []}")]
+    [InlineData("{\"queue_id\": \"q1\", \"status\": \"1\", \"jobs\": []}")]
     public async Task A_state_file_that_does_not_parse_stops_the_load_and_is_left_untouched(string content)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(StateFile)!);

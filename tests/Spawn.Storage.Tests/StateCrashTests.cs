@@ -1,3 +1,4 @@
+using System.Text;
 using Spawn.Core.Ports;
 using Spawn.Core.State;
 
@@ -97,6 +98,19 @@ public sealed class StateCrashTests : IDisposable
         Assert.Contains("--fresh", error.Message);
         Assert.Equal(journal, await File.ReadAllBytesAsync(JournalFile));
         Assert.Equal(saves[^1].File, await File.ReadAllBytesAsync(StateFile));
+    }
+
+    [Fact]
+    public async Task A_journal_line_with_a_right_checksum_but_no_positions_is_damage_not_a_crash()
+    {
+        // Found by fuzzing: a delta line whose body held no space escaped the reader as an ArgumentOutOfRangeException.
+        var saves = await SaveEvents();
+        var body = "{\"queue_id\":\"q1\",\"status\":\"running\",\"jobs\":[]}"u8.ToArray();
+        byte[] line = [.. Encoding.ASCII.GetBytes($"D {Fnv1a.Of(body):x16} "), .. body, (byte)'\n'];
+
+        States.AssertSame(saves[^1].State, LoadFrom(saves[^1].File, [.. saves[^1].Journal, .. line]));
+        var error = Assert.Throws<StateStoreException>(() => LoadFrom(saves[^1].File, [.. saves[^1].Journal, .. line, .. line]));
+        Assert.Contains("is damaged (it has no positions) and more lines follow it", error.Message);
     }
 
     [Fact]

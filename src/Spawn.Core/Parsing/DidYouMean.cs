@@ -1,3 +1,5 @@
+using Spawn.Core.Validation;
+
 namespace Spawn.Core.Parsing;
 
 /// <summary>
@@ -39,6 +41,13 @@ public static class DidYouMean
     /// <summary>The closest candidate within a small edit distance, or null.</summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
+        // Longer than any valid id or field name: nothing to suggest. And the distance table grows with the product of
+        // the lengths: two 50,000-character job ids asked for a table of 10 GB.
+        if (name.Length > IdentifierRules.MaxIdLength)
+        {
+            return null;
+        }
+
         string? best = null;
         var bestDistance = int.MaxValue;
         // Short names are a letter or two from everything: only suggest what is mostly the same.

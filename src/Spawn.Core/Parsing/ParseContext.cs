@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Spawn.Core.Parsing;
 
@@ -36,9 +37,44 @@ public sealed class ParseContext
             .Select(x =>
             {
                 var (line, column) = lines.Position(x.e.Offset);
-                return new QueueError(line, column, x.e.Path, JobNames.Apply(x.e.Message, x.e.Job, _jobIds));
+                return new QueueError(line, column, x.e.Path, OneLine(JobNames.Apply(x.e.Message, x.e.Job, _jobIds)));
             })
             .ToList();
+
+    /// <summary>
+    /// The message with control characters and line separators written as the JSON escapes a file spells them with
+    /// (<c>\n</c>, <c>\u001b</c>): messages quote the file's names and values, and each error must stay one line
+    /// (<c>FILE:LINE:COL: error: …</c>) that cannot move a terminal's cursor or change its colours.
+    /// </summary>
+    private static string OneLine(string message)
+    {
+        if (!message.Any(IsUnprintable))
+        {
+            return message;
+        }
+
+        var text = new StringBuilder(message.Length + 16);
+        foreach (var c in message)
+        {
+            if (!IsUnprintable(c))
+            {
+                text.Append(c);
+                continue;
+            }
+
+            text.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+            });
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsUnprintable(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 
     /// <summary>
     /// The known members of an object. Duplicate keys and unknown fields are errors (with a suggestion);

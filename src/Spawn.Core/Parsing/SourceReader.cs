@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Spawn.Core.Parsing;
 
@@ -18,6 +20,9 @@ public static class SourceReader
     // Field names repeat in every job: reuse one string each instead of allocating it 100,000 times.
     private static readonly string[] KnownNames = [.. QueueFields.QueueAccepted, .. QueueFields.Job, .. QueueFields.Retry];
     private static readonly byte[][] KnownNamesUtf8 = [.. KnownNames.Select(Encoding.UTF8.GetBytes)];
+
+    // Where a word ends in JSON: white space, punctuation, the start of a string or a comment.
+    private static readonly SearchValues<char> WordEnd = SearchValues.Create(" \t\r\n,:[]{}\"/");
 
     public sealed record Failure(int Offset, string Message);
 
@@ -54,8 +59,11 @@ public static class SourceReader
         }
         catch (InvalidOperationException)
         {
-            // Thrown when a string holds bytes that are not UTF-8.
-            failure = new Failure((int)reader.TokenStartIndex, "invalid text: the file must be UTF-8");
+            // Thrown when a string holds bytes that are not UTF-8, or \u escapes that leave half a surrogate pair
+            // ("\ud800" alone): valid UTF-8, which "the file must be UTF-8" would send the user looking for in vain.
+            failure = new Failure((int)reader.TokenStartIndex, Utf8.IsValid(reader.ValueSpan)
+                ? "invalid string: a \\u escape of half a surrogate pair (\\ud800-\\udfff) must be followed by the other half"
+                : "invalid text: the file must be UTF-8");
             return null;
         }
     }
@@ -122,7 +130,25 @@ public static class SourceReader
     {
         var message = e.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut].TrimEnd() : message;
+        return BadLiteral(cut > 0 ? message[..cut].TrimEnd() : message);
+    }
+
+    /// <summary>
+    /// For a misspelt <c>true</c>, <c>false</c> or <c>null</c>, System.Text.Json quotes everything from the word to
+    /// the end of the file, line breaks included: the error would be the rest of the file. Only the word is kept.
+    /// </summary>
+    private static string BadLiteral(string message)
+    {
+        const string Tail = "' is an invalid JSON literal.";
+        var end = message.IndexOf(Tail, StringComparison.Ordinal);
+        if (!message.StartsWith('\'') || end < 1)
+        {
+            return message;
+        }
+
+        var literal = message.AsSpan(1, end - 1);
+        var word = literal.IndexOfAny(WordEnd) is var stop and >= 0 ? literal[..stop] : literal;
+        return word.Length > 32 ? $"'{word[..32]}…{message[end..]}" : $"'{word}{message[end..]}";
     }
 
     /// <summary>One reusable list per nesting depth, so each node gets an exact-size array and no growth garbage.</summary>

@@ -38,6 +38,20 @@ public static class QueueStateJson
             throw new FormatException("no queue_id");
         }
 
+        // JSON null gets past the types the serializer checks: "jobs": null, a null job, "job_id": null.
+        if (dto.Jobs is null)
+        {
+            throw new FormatException("no jobs array");
+        }
+
+        for (var i = 0; i < dto.Jobs.Count; i++)
+        {
+            if (string.IsNullOrEmpty(dto.Jobs[i]?.JobId))
+            {
+                throw new FormatException($"job {i + 1} has no job_id");
+            }
+        }
+
         return FromDto(dto);
     }
 
@@ -122,8 +136,11 @@ public static class QueueStateJson
 
     private static string Word<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
+    // Only the words the writer writes (in any case): Enum.TryParse alone also takes numbers ("-1" is no status at
+    // all, and its ToString is "-1" again), " running", and "running,completed", which it ORs together into "failed".
     private static T Parse<T>(string word, string field) where T : struct, Enum =>
-        Enum.TryParse<T>(word, ignoreCase: true, out var value) && !int.TryParse(word, out _)
+        Enum.TryParse<T>(word, ignoreCase: true, out var value) && Enum.IsDefined(value)
+            && string.Equals(value.ToString(), word, StringComparison.OrdinalIgnoreCase)
             ? value
             : throw new FormatException($"{field}: unknown value \"{word}\"");
 

@@ -26,6 +26,25 @@ public sealed class BadQueueTests
             "1:11: invalid JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed."
         },
         {
+            // Found by fuzzing: System.Text.Json quotes the rest of the file after a misspelt literal, line breaks and all.
+            "malformed JSON: a misspelt literal is named by its word alone",
+            """
+            {"jobs": [tru,
+              {"job_id": "a"}]}
+            """,
+            "1:14: invalid JSON: 'tru' is an invalid JSON literal. Expected the literal 'true'."
+        },
+        {
+            // Found by fuzzing: a name or value with a line break or an escape sequence made an error span lines.
+            "control characters in names and values are shown escaped, as the file spells them",
+            """
+            {"jobs": [{"job_id": "a", "command": "x", "timeout": "1m\n", "env": {"cr\rhere": "v", "\u001b[31m": "v"}}]}
+            """,
+            "1:54: jobs[0] (\"a\").timeout: invalid duration \"1m\\n\" (use Go syntax such as \"90s\", \"5m\", \"1h30m\")\n" +
+            "1:70: jobs[0] (\"a\").env: \"cr\\rhere\" is not a valid environment variable name (letters, digits and '_', not starting with a digit)\n" +
+            "1:87: jobs[0] (\"a\").env: \"\\u001b[31m\" is not a valid environment variable name (letters, digits and '_', not starting with a digit)"
+        },
+        {
             "an empty file",
             "  \n",
             "1:1: queue.json is empty: a queue file is a JSON object with a \"jobs\" array"

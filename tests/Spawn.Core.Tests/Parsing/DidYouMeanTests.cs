@@ -39,4 +39,14 @@ public sealed class DidYouMeanTests
     {
         Assert.Null(DidYouMean.Closest("c", ["a", "b"]));
     }
+
+    [Fact]
+    public void A_name_longer_than_any_id_gets_no_suggestion()
+    {
+        // Found by fuzzing: a long unknown dependency next to a long job id built a distance table of their lengths'
+        // product (gigabytes for ids of 50,000 characters) and brought validation down.
+        var id = new string('x', 5000);
+
+        Assert.Null(DidYouMean.Closest(id + "y", [id]));
+    }
 }

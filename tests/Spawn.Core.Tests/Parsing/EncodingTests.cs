@@ -32,6 +32,16 @@ public sealed class EncodingTests
     }
 
     [Fact]
+    public void An_escape_of_half_a_surrogate_pair_is_named_as_such_not_as_a_file_that_is_not_UTF8()
+    {
+        // Met while fuzzing: "\ud800" alone is valid UTF-8 and valid JSON, but no string.
+        var error = Assert.Single(Parse.Text("""{"jobs": [{"job_id": "a\ud800", "command": "x", "timeout": "1m"}]}""").Errors);
+
+        Assert.Equal("1:22: invalid string: a \\u escape of half a surrogate pair (\\ud800-\\udfff) must be followed by the other half",
+            $"{error.Line}:{error.Column}: {error.Message}");
+    }
+
+    [Fact]
     public void A_file_with_only_comments_says_it_holds_no_queue()
     {
         var error = Assert.Single(Parse.Text("// nothing yet\n").Errors);
