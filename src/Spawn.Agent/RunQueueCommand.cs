@@ -33,10 +33,15 @@ internal static class RunQueueCommand
         {
             // Asked first, and never waited for: see ThisInstance.
             await using var instance = new ThisInstance(clock, Console.Out);
-            var identity = instance.Identify();
+            var duties = new AgentDuties(instance.Identify(), instance.Notices());
             using var signals = new SignalCancellation();
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
-            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), identity, signals, clock).ConfigureAwait(false);
+            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), duties, signals, clock).ConfigureAwait(false);
+            if (code == QueueRun.InterruptedByNotice)
+            {
+                await AwaitTheMachinesEndAsync(signals, clock).ConfigureAwait(false);
+                return code;
+            }
 
             // Everything the run stores is stored by now (the final state at every ending, the S3 mirror flushed). A
             // signal means systemd is stopping the agent: the machine is already going down, or someone wants it kept.
@@ -55,7 +60,7 @@ internal static class RunQueueCommand
 
     /// <summary>The exit code, where the final state was stored (null when nothing ran), and whether another agent holds the state.</summary>
     private static async Task<(int Code, string? FinalState, bool HeldElsewhere)> RunAsync(
-        string queueFile, RunLocations where, bool fresh, Task<InstanceIdentity?> identity, SignalCancellation signals, TimeProvider clock)
+        string queueFile, RunLocations where, bool fresh, AgentDuties duties, SignalCancellation signals, TimeProvider clock)
     {
         var loaded = QueueFileLoading.LoadValid(queueFile, clock, Console.Error);
         if (loaded?.Queue is not QueueDefinition queue)
@@ -70,10 +75,31 @@ internal static class RunQueueCommand
         }
 
         var code = await new QueueRun(clock, Console.Error)
-            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, new AgentDuties(identity))
+            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, duties)
             .ConfigureAwait(false);
         return (code, where.FinalStateLocation(queue), false);
     }
+
+    /// <summary>
+    /// After a spot interruption notice the agent stays, starting nothing, until EC2 stops or terminates the machine
+    /// (systemd's SIGTERM ends the wait). Should the machine still be here after <see cref="NoticePatience"/>, the agent
+    /// exits all the same; systemd starts it again and it resumes the queue.
+    /// </summary>
+    private static async Task AwaitTheMachinesEndAsync(SignalCancellation signals, TimeProvider clock)
+    {
+        Console.Out.WriteLine($"{QueueStateJson.FormatTime(clock.GetUtcNow())} waiting for EC2 to take the instance (at most {NoticePatience.TotalMinutes:0} min); nothing more starts");
+        Console.Out.Flush();
+        try
+        {
+            await Task.Delay(NoticePatience, clock, signals.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The machine is going down, as announced.
+        }
+    }
+
+    private static readonly TimeSpan NoticePatience = TimeSpan.FromMinutes(10);
 
     private static string Ending(int code, string? finalState) => code switch
     {

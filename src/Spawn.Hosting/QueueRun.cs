@@ -19,6 +19,12 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     /// <summary>How long an agent on EC2 waits for its instance role's credentials before it refuses the run.</summary>
     public static readonly TimeSpan InstanceCredentialPatience = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The exit code of a run stopped by a spot interruption notice (EX_TEMPFAIL): not an ending, so systemd may start
+    /// the agent again, which resumes; neither 1 nor 2, so nothing powers off.
+    /// </summary>
+    public const int InterruptedByNotice = 75;
+
     /// <summary>Runs the queue and returns the process exit code (0, 1, 2 for an unusable state file, 130/143 interrupted).</summary>
     /// <param name="queueIdGenerated">The file had no queue_id: an existing state file's id is taken, so the run resumes.</param>
     /// <param name="agent">What only the agent does (null for <c>spawn queue run</c>).</param>
@@ -72,9 +78,14 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 observer,
                 clock,
                 Random.Shared.NextDouble,
-                agent is null ? RunHost.Local : new RunHost(agent.Instance, cancelRequests));
+                agent is null ? RunHost.Local : new RunHost(agent.Instance, cancelRequests, agent.Notices));
             var outcome = await runner.RunAsync(signals.Token).ConfigureAwait(false);
-            return outcome.Interrupted ? signals.ExitCode : outcome.ExitCode;
+            return outcome switch
+            {
+                { Notice: not null } => InterruptedByNotice,
+                { Interrupted: true } => signals.ExitCode,
+                _ => outcome.ExitCode,
+            };
         }
         catch (StateStoreException e)
         {

@@ -9,7 +9,8 @@ namespace Spawn.Core.Running;
 internal sealed class AttemptSupervisor(TimeProvider clock)
 {
     public async Task<(AttemptEnding Ending, int ExitCode)> SuperviseAsync(
-        IRunningJob job, DateTimeOffset jobDeadline, DateTimeOffset? queueDeadline, TimeSpan grace, CancellationToken cancellationToken)
+        IRunningJob job, DateTimeOffset jobDeadline, DateTimeOffset? queueDeadline, TimeSpan grace, CancellationToken cancellationToken,
+        Func<TimeSpan, TimeSpan>? interruptedGrace = null)
     {
         var deadline = queueDeadline is { } q && q < jobDeadline ? q : jobDeadline;
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -33,7 +34,9 @@ internal sealed class AttemptSupervisor(TimeProvider clock)
         await IgnoreCancellation(timer).ConfigureAwait(false);
 
         // Stopping the group must finish even though the run itself is being cancelled.
-        await job.TerminateAsync(grace, CancellationToken.None).ConfigureAwait(false);
+        // Interrupted: the reason may allow less than kill_grace (a spot notice leaves two minutes for everything).
+        var stopGrace = ending == AttemptEnding.Interrupted && interruptedGrace is not null ? interruptedGrace(grace) : grace;
+        await job.TerminateAsync(stopGrace, CancellationToken.None).ConfigureAwait(false);
         var code = await job.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         return (ending, code);
     }
