@@ -28,12 +28,18 @@ internal static class RunQueueCommand
         {
             Description = "Once the queue has ended (exit 0, 1 or 2) and its final state is stored, run `systemctl poweroff` (not after SIGINT/SIGTERM)",
         };
-        var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff };
+        var resumeFromS3 = new Option<DateTimeOffset?>("--resume-from-s3")
+        {
+            Description = "TIME (UTC) of `spawn queue resume`: on a machine with no state file, start from the queue's state in S3 and first restore "
+                + "completed jobs' result_paths; cancel requests older than TIME are ignored",
+            CustomParser = ParseTime,
+        };
+        var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff, resumeFromS3 };
         command.SetAction(async (result, _) =>
         {
             // Asked first, and never waited for: see ThisInstance.
             await using var instance = new ThisInstance(clock, Console.Out);
-            var duties = new AgentDuties(instance.Identify(), instance.Notices());
+            var duties = new AgentDuties(instance.Identify(), instance.Notices(), result.GetValue(resumeFromS3));
             using var signals = new SignalCancellation();
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
             var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), duties, signals, clock).ConfigureAwait(false);
@@ -100,6 +106,18 @@ internal static class RunQueueCommand
     }
 
     private static readonly TimeSpan NoticePatience = TimeSpan.FromMinutes(10);
+
+    private static DateTimeOffset? ParseTime(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+
+        result.AddError($"--resume-from-s3: not a time \"{text}\" (expected e.g. 2026-01-31T12:00:00Z)");
+        return null;
+    }
 
     private static string Ending(int code, string? finalState) => code switch
     {

@@ -57,6 +57,15 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 errors.WriteLine($"--fresh: previous state kept as {backup}");
             }
 
+            if (agent?.ResumedAt is not null && where.ResultBucket(queue) is { } home && !File.Exists(where.StateFile))
+            {
+                if (await new S3Resumption(home, Environment.CurrentDirectory, clock, errors).SeedAsync(queue, where.StateFile, signals.Token).ConfigureAwait(false) is { } unresumable)
+                {
+                    errors.WriteLine($"error: {unresumable}");
+                    return 2;
+                }
+            }
+
             var durable = new DurableStateStore(where.StateFile);
             if (queueIdGenerated && await durable.LoadAsync(signals.Token).ConfigureAwait(false) is { } saved)
             {
@@ -66,7 +75,7 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
             var results = CreateResultStore(queue, where);
             await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock, errors) : null;
             using var cancelRequests = agent is not null && where.ResultBucket(queue) is { } bucket
-                ? new S3CancelRequests(S3ClientFactory.Create(region: null), bucket, queue.ResultPrefix, clock, errors)
+                ? new S3CancelRequests(S3ClientFactory.Create(region: null), bucket, queue.ResultPrefix, clock, errors, agent.ResumedAt)
                 : null;
             var runner = new QueueRunner(
                 queue,

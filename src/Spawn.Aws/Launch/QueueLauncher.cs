@@ -26,7 +26,7 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
         var agentPath = AgentBuilds.Find(launch.AgentDirectory, type);
         var upload = new AgentUploader(s3, bucket, queue.ResultPrefix).Plan(agentPath, queueBytes);
         var deadline = launch.KeepInstance ? 0 : DeadlineMinutes(queue);
-        var userData = UserDataScript.Render(new BootstrapSettings(queue.QueueId, bucketRegion, bucket, upload, deadline, PowerOffWhenDone: !launch.KeepInstance));
+        var userData = UserDataScript.Render(new BootstrapSettings(queue.QueueId, bucketRegion, bucket, upload, deadline, PowerOffWhenDone: !launch.KeepInstance, launch.ResumedAt));
         var request = RunInstancesRequests.Build(launch, queue, image, userData);
         await DryRunAsync(request, launch, cancellationToken).ConfigureAwait(false);
         return new LaunchPlan(queue.QueueId, launch.Region, bucket, queue.ResultPrefix, type, image.ImageId, agentPath, queueBytes, upload, userData, deadline, request);

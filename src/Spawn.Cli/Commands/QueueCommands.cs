@@ -16,5 +16,6 @@ internal static class QueueCommands
         GraphCommand.Create(clock),
         SchemaCommand.Create(),
         CancelCommand.Create(clock),
+        ResumeCommand.Create(clock),
     ];
 }

@@ -37,15 +37,22 @@ internal static class LaunchCommand
             return 2;
         }
 
-        var json = result.GetValue(options.Json);
+        return await LaunchAsync(launch, queue.Queue, queue.Bytes, result.GetValue(options.DryRun), result.GetValue(options.Json), clock, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Plans, then (unless <paramref name="dryRun"/>) launches, records and prints; the exit code. Shared with <c>spawn queue resume</c>.</summary>
+    public static async Task<int> LaunchAsync(
+        LaunchRequest launch, Spawn.Core.Model.QueueDefinition queue, byte[] queueBytes, bool dryRun, bool json, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var stderr = Console.Error;
         try
         {
             using var ec2 = AwsClients.Ec2(launch.Region);
             using var ssm = AwsClients.Ssm(launch.Region);
             using var s3 = S3ClientFactory.Create(launch.Region);
             var launcher = new QueueLauncher(ec2, ssm, s3, clock);
-            var plan = await launcher.PlanAsync(launch, queue.Queue, queue.Bytes, cancellationToken).ConfigureAwait(false);
-            if (result.GetValue(options.DryRun))
+            var plan = await launcher.PlanAsync(launch, queue, queueBytes, cancellationToken).ConfigureAwait(false);
+            if (dryRun)
             {
                 LaunchOutput.WriteDryRun(Console.Out, plan, json);
                 return 0;

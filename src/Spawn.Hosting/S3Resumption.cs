@@ -1,0 +1,85 @@
+using Spawn.Aws;
+using Spawn.Core.Model;
+using Spawn.Core.Running;
+using Spawn.Core.State;
+using Spawn.Storage;
+
+namespace Spawn.Hosting;
+
+/// <summary>
+/// A queue resumed on a new instance (<c>spawn queue resume</c>, <c>spored run-queue --resume-from-s3</c>): the machine
+/// has no state of its own, so the agent starts from the state the old one stored in S3. First it puts completed jobs'
+/// result files back where those jobs wrote them (a later job often reads them from local disk), then it writes the
+/// state with every unfinished job to run (<see cref="QueueReopening"/>). The state comes last: an agent that dies
+/// during the restore finds no state and restores again.
+/// </summary>
+internal sealed class S3Resumption(string bucket, string workingDirectory, TimeProvider clock, TextWriter log)
+{
+    /// <summary>Null when the state is written; else why the queue cannot resume here (one line, exit 2).</summary>
+    public async Task<string?> SeedAsync(QueueDefinition queue, string stateFile, CancellationToken cancellationToken)
+    {
+        using var s3 = S3ClientFactory.Create(region: null);
+        QueueState? stored;
+        try
+        {
+            stored = await new S3StateReader(s3, clock).ReadAsync(bucket, queue.ResultPrefix, cancellationToken).ConfigureAwait(false);
+        }
+        catch (S3ReadException e)
+        {
+            return $"--resume-from-s3: {e.Message}";
+        }
+
+        if (stored is null)
+        {
+            return $"--resume-from-s3: no state at {S3Keys.Url(bucket, S3Keys.Join(queue.ResultPrefix, S3Keys.StateKey))} to resume from (nothing was run)";
+        }
+
+        try
+        {
+            SavedStateCheck.EnsureBelongsTo(stored, queue, S3Keys.Url(bucket, S3Keys.Join(queue.ResultPrefix, S3Keys.StateKey)));
+        }
+        catch (Spawn.Core.Ports.StateStoreException e)
+        {
+            return $"--resume-from-s3: {e.Message}";
+        }
+
+        var downloader = new S3ResultDownloader(s3, new S3Retry(clock, log));
+        var objects = await downloader.ListAsync(bucket, queue.ResultPrefix, cancellationToken).ConfigureAwait(false);
+        var restored = 0;
+        foreach (var job in stored.Jobs.Where(j => j.Status == JobStatus.Completed))
+        {
+            var definition = queue.Jobs.First(j => j.JobId == job.JobId);
+            foreach (var item in objects.Where(o => o.JobId == job.JobId))
+            {
+                var key = item.RelativePath[(job.JobId.Length + 1)..];
+                if (key is "stdout.log" or "stderr.log" || Origin(definition, key) is not { } target)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await new S3Retry(clock, log).RunAsync($"restore of {S3Keys.Url(bucket, item.Key)} to {target}",
+                        token => downloader.FetchToAsync(bucket, item.Key, target, null, token), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is S3TransferException or IOException or UnauthorizedAccessException)
+                {
+                    return $"--resume-from-s3: could not restore a result of completed job {job.JobId} (nothing was run; a later job may need it): {e.Message}";
+                }
+
+                restored++;
+            }
+        }
+
+        await new DurableStateStore(stateFile).SaveAsync(QueueReopening.ForNewMachine(stored), cancellationToken).ConfigureAwait(false);
+        var completed = stored.Jobs.Count(j => j.Status == JobStatus.Completed);
+        await log.WriteLineAsync(
+            $"{QueueStateJson.FormatTime(clock.GetUtcNow())} resuming queue {queue.QueueId} from {S3Keys.Url(bucket, S3Keys.Join(queue.ResultPrefix, S3Keys.StateKey))}: "
+            + $"{completed} of {stored.Jobs.Count} jobs completed, {restored} result files restored to their paths").ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>The path the first of the job's patterns that can have collected <paramref name="key"/> gives it.</summary>
+    private string? Origin(JobDefinition job, string key) =>
+        job.ResultPaths.Select(pattern => ResultOrigin.PathFor(pattern, workingDirectory, key)).FirstOrDefault(path => path is not null);
+}
