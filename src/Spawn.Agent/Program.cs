@@ -12,7 +12,7 @@ if (args is [AttemptLauncher.Verb])
     return AttemptLauncher.Run();
 }
 
-var root = new RootCommand("spored — the spawn batch-queue agent") { RunQueueCommand.Create(TimeProvider.System) };
+var root = new RootCommand("spored — the spawn batch-queue agent") { RunQueueCommand.Create(TimeProvider.System), CancelSpotRequestCommand.Create(TimeProvider.System) };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -30,16 +30,21 @@ internal static class RunQueueCommand
         };
         var resumeFromS3 = new Option<DateTimeOffset?>("--resume-from-s3")
         {
-            Description = "TIME (UTC) of `spawn queue resume`: on a machine with no state file, start from the queue's state in S3 and first restore "
-                + "completed jobs' result_paths; cancel requests older than TIME are ignored",
+            Description = "SINCE (UTC): on a machine with no state file, start from the queue's state in S3 if that run started at or after SINCE, "
+                + "first restoring completed jobs' result_paths (a new instance of a spot queue)",
             CustomParser = ParseTime,
         };
-        var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff, resumeFromS3 };
+        var resumedAt = new Option<DateTimeOffset?>("--resumed-at")
+        {
+            Description = "TIME (UTC) of `spawn queue resume`: with --resume-from-s3, failed and skipped jobs run again, and cancel requests older than TIME are ignored",
+            CustomParser = ParseTime,
+        };
+        var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff, resumeFromS3, resumedAt };
         command.SetAction(async (result, _) =>
         {
             // Asked first, and never waited for: see ThisInstance.
             await using var instance = new ThisInstance(clock, Console.Out);
-            var duties = new AgentDuties(instance.Identify(), instance.Notices(), result.GetValue(resumeFromS3));
+            var duties = new AgentDuties(instance.Identify(), instance.Notices(), result.GetValue(resumeFromS3), result.GetValue(resumedAt));
             using var signals = new SignalCancellation();
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
             var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), duties, signals, clock).ConfigureAwait(false);
@@ -56,6 +61,9 @@ internal static class RunQueueCommand
             {
                 Console.Out.WriteLine($"{QueueStateJson.FormatTime(clock.GetUtcNow())} {Ending(code, finalState)}; powering off");
                 Console.Out.Flush();
+
+                // First, or a persistent spot request would have EC2 start the instance (or a replacement) again.
+                await CancelSpotRequestCommand.CancelIfSpotAsync(await instance.DescriptionAsync().ConfigureAwait(false), clock, signals.Token).ConfigureAwait(false);
                 await new PowerOff(clock, Console.Error).RequestAsync(signals.Token).ConfigureAwait(false);
             }
 
@@ -115,7 +123,7 @@ internal static class RunQueueCommand
             return time;
         }
 
-        result.AddError($"--resume-from-s3: not a time \"{text}\" (expected e.g. 2026-01-31T12:00:00Z)");
+        result.AddError($"not a time: \"{text}\" (expected UTC, e.g. 2026-01-31T12:00:00Z)");
         return null;
     }
 

@@ -44,6 +44,9 @@ internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsy
     /// </summary>
     public SpotNotices? Notices() => metadata is null ? null : new SpotNotices(metadata, description, clock, output);
 
+    /// <summary>What the metadata service said (null: nothing); call after <see cref="Identify"/>.</summary>
+    public Task<InstanceDescription?> DescriptionAsync() => description;
+
     private async Task<InstanceIdentity?> IdentityAsync() => (await description.ConfigureAwait(false))?.Identity;
 
     public async ValueTask DisposeAsync()

@@ -57,9 +57,10 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 errors.WriteLine($"--fresh: previous state kept as {backup}");
             }
 
-            if (agent?.ResumedAt is not null && where.ResultBucket(queue) is { } home && !File.Exists(where.StateFile))
+            if (agent?.ResumeFromS3Since is { } since && where.ResultBucket(queue) is { } home && !File.Exists(where.StateFile))
             {
-                if (await new S3Resumption(home, Environment.CurrentDirectory, clock, errors).SeedAsync(queue, where.StateFile, signals.Token).ConfigureAwait(false) is { } unresumable)
+                var resumption = new S3Resumption(home, Environment.CurrentDirectory, clock, errors);
+                if (await resumption.SeedAsync(queue, where.StateFile, since, newChance: agent.ResumedAt is not null, signals.Token).ConfigureAwait(false) is { } unresumable)
                 {
                     errors.WriteLine($"error: {unresumable}");
                     return 2;

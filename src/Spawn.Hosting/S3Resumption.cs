@@ -7,16 +7,19 @@ using Spawn.Storage;
 namespace Spawn.Hosting;
 
 /// <summary>
-/// A queue resumed on a new instance (<c>spawn queue resume</c>, <c>spored run-queue --resume-from-s3</c>): the machine
-/// has no state of its own, so the agent starts from the state the old one stored in S3. First it puts completed jobs'
+/// A queue resumed on a new instance (<c>spawn queue resume</c>, or a replacement instance of a persistent spot request;
+/// <c>spored run-queue --resume-from-s3</c>): the machine has no state of its own, so the agent starts from the state
+/// the old one stored in S3, if there is one of this run (else it starts afresh). First it puts completed jobs'
 /// result files back where those jobs wrote them (a later job often reads them from local disk), then it writes the
 /// state with every unfinished job to run (<see cref="QueueReopening"/>). The state comes last: an agent that dies
 /// during the restore finds no state and restores again.
 /// </summary>
 internal sealed class S3Resumption(string bucket, string workingDirectory, TimeProvider clock, TextWriter log)
 {
-    /// <summary>Null when the state is written; else why the queue cannot resume here (one line, exit 2).</summary>
-    public async Task<string?> SeedAsync(QueueDefinition queue, string stateFile, CancellationToken cancellationToken)
+    /// <summary>Null when the state is written, or there is none of this run to take (a first boot); else why the queue cannot resume here (one line, exit 2).</summary>
+    /// <param name="since">A stored state whose run started before this is from an earlier run of the same queue id.</param>
+    /// <param name="newChance">Failed and skipped jobs run again (<see cref="QueueReopening.ForNewMachine"/>).</param>
+    public async Task<string?> SeedAsync(QueueDefinition queue, string stateFile, DateTimeOffset since, bool newChance, CancellationToken cancellationToken)
     {
         using var s3 = S3ClientFactory.Create(region: null);
         QueueState? stored;
@@ -29,9 +32,14 @@ internal sealed class S3Resumption(string bucket, string workingDirectory, TimeP
             return $"--resume-from-s3: {e.Message}";
         }
 
-        if (stored is null)
+        if (stored is null || stored.StartedAt is null || stored.StartedAt < since)
         {
-            return $"--resume-from-s3: no state at {S3Keys.Url(bucket, S3Keys.Join(queue.ResultPrefix, S3Keys.StateKey))} to resume from (nothing was run)";
+            if (newChance)
+            {
+                return $"--resume-from-s3: no state of a run started since {QueueStateJson.FormatTime(since)} at {S3Keys.Url(bucket, S3Keys.Join(queue.ResultPrefix, S3Keys.StateKey))} (nothing was run)";
+            }
+
+            return null; // the first boot of this launch: the queue starts afresh
         }
 
         try
@@ -71,7 +79,7 @@ internal sealed class S3Resumption(string bucket, string workingDirectory, TimeP
             }
         }
 
-        await new DurableStateStore(stateFile).SaveAsync(QueueReopening.ForNewMachine(stored), cancellationToken).ConfigureAwait(false);
+        await new DurableStateStore(stateFile).SaveAsync(QueueReopening.ForNewMachine(stored, newChance), cancellationToken).ConfigureAwait(false);
         var completed = stored.Jobs.Count(j => j.Status == JobStatus.Completed);
         await log.WriteLineAsync(
             $"{QueueStateJson.FormatTime(clock.GetUtcNow())} resuming queue {queue.QueueId} from {S3Keys.Url(bucket, S3Keys.Join(queue.ResultPrefix, S3Keys.StateKey))}: "

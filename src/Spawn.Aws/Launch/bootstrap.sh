@@ -49,6 +49,8 @@ Description=spawn dead-man switch: power the instance off
 
 [Service]
 Type=oneshot
+# A persistent spot request (spawn launch --spot) would have EC2 start the instance again: cancelled first, if any.
+ExecStartPre=-/usr/local/bin/spored cancel-spot-request
 ExecStart=/usr/bin/systemctl poweroff
 EOF
   systemctl daemon-reload

@@ -106,7 +106,7 @@ internal static class ResumeCommand
         }
 
         var spot = result.GetValue(options.Spot) || (!result.GetValue(options.OnDemand) && described?.LifeCycle == "spot");
-        var launch = flags with { InstanceType = instanceType, Region = source.Region, Spot = spot, ResumedAt = clock.GetUtcNow() };
+        var launch = flags with { InstanceType = instanceType, Region = source.Region, Spot = spot, ResumedAt = clock.GetUtcNow(), ResumeFromS3Since = state.StartedAt ?? DateTimeOffset.UnixEpoch };
         var done = state.Jobs.Count(j => j.Status == JobStatus.Completed);
         stderr.WriteLine($"Resuming queue {source.QueueId} ({state.Status.ToString().ToLowerInvariant()}, {done} of {state.Jobs.Count} jobs completed) on a new {(spot ? "spot" : "on-demand")} {instanceType}");
         return await LaunchCommand.LaunchAsync(launch, queue.Queue, queue.Bytes, result.GetValue(options.DryRun), result.GetValue(options.Json), clock, cancellationToken)

@@ -58,7 +58,7 @@ internal static class LaunchCommand
                 return 0;
             }
 
-            var launched = await launcher.LaunchAsync(plan, cancellationToken).ConfigureAwait(false);
+            var launched = await launcher.LaunchAsync(plan, cancellationToken, launch.SpotFallbackOnDemand).ConfigureAwait(false);
             Remember(launched);
             LaunchOutput.WriteLaunched(Console.Out, launched, launch, json);
             return 0;

@@ -10,6 +10,8 @@ namespace Spawn.Cli.Launch;
 /// </summary>
 internal sealed class LaunchOptions(bool forResume = false)
 {
+    public bool ForResume => forResume;
+
     public Option<string> BatchQueue { get; } = forResume
         ? new("--queue") { Description = "A corrected queue file: same queue_id and job ids (default: the file the queue was launched with, from S3)" }
         : new("--batch-queue") { Description = "The queue file (JSON) to run on the instance", Required = true };
@@ -24,7 +26,14 @@ internal sealed class LaunchOptions(bool forResume = false)
 
     public Option<string?> Region { get; } = new("--region") { Description = "Region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1)" };
 
-    public Option<bool> Spot { get; } = new("--spot") { Description = "Run on a spot instance (cheaper; EC2 may interrupt it)" };
+    public Option<bool> Spot { get; } = new("--spot")
+    {
+        Description = "Run on a spot instance (cheaper; EC2 may interrupt it: the agent stops the running job as an interruption, and EC2 stops the instance and starts it again later)",
+    };
+
+    public Option<string?> MaxPrice { get; } = new("--max-price") { Description = "With --spot: the most to pay per instance-hour, in USD, e.g. 0.05 (default: up to the on-demand price)" };
+
+    public Option<string?> SpotFallback { get; } = new("--spot-fallback") { Description = "With --spot: on-demand = launch on-demand when EC2 has no spot capacity" };
 
     public Option<string?> Ami { get; } = new("--ami") { Description = "Image to boot (default: the latest Amazon Linux 2023 of the type's architecture)" };
 
@@ -53,6 +62,6 @@ internal sealed class LaunchOptions(bool forResume = false)
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result as one JSON object" };
 
     public IEnumerable<Option> All => forResume
-        ? [BatchQueue, InstanceType, Region, Spot, OnDemand, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, KeepInstance, AgentDir, DryRun, Json]
-        : [BatchQueue, InstanceType, Region, Spot, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, Bucket, KeepInstance, AgentDir, DryRun, Json];
+        ? [BatchQueue, InstanceType, Region, Spot, OnDemand, MaxPrice, SpotFallback, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, KeepInstance, AgentDir, DryRun, Json]
+        : [BatchQueue, InstanceType, Region, Spot, MaxPrice, SpotFallback, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, Bucket, KeepInstance, AgentDir, DryRun, Json];
 }

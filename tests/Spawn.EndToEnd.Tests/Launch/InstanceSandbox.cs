@@ -36,6 +36,9 @@ internal sealed class InstanceSandbox : IAsyncDisposable
 
     public string RecordedStateAtPowerOff => Path.Combine(Directory_, "state-at-poweroff.log");
 
+    /// <summary>At each power-off, the ids of the spot requests moto then held active or open (one line, tab-separated).</summary>
+    public string RecordedSpotRequestsAtPowerOff => Path.Combine(Directory_, "spot-at-poweroff.log");
+
     /// <summary>The credentials the launching user has in moto (the instance itself gets its own from IMDS).</summary>
     public static IReadOnlyDictionary<string, string> UserEnvironment { get; } = new Dictionary<string, string>
     {
@@ -78,6 +81,10 @@ internal sealed class InstanceSandbox : IAsyncDisposable
               AWS_ENDPOINT_URL={{Endpoint}} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
                 {{aws}} s3 cp s3://{{bucket}}/{{prefix}}/queue-state.json - 2>/dev/null \
                 | sed -n 's/^  "status": "\([a-z]*\)".*/\1/p' >> {{directory}}/state-at-poweroff.log
+              AWS_ENDPOINT_URL={{Endpoint}} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
+                {{aws}} ec2 describe-spot-instance-requests --filters Name=state,Values=active,open \
+                --query 'SpotInstanceRequests[].SpotInstanceRequestId' --output text 2>/dev/null \
+                | tr -d '\n' >> {{directory}}/spot-at-poweroff.log; echo >> {{directory}}/spot-at-poweroff.log
             fi
             exit 0
 
