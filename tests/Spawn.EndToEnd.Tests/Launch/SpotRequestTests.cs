@@ -17,13 +17,7 @@ public sealed class SpotRequestTests
     {
         await using var box = await InstanceSandbox.StartAsync(Bucket, "queues/sir-q");
         var (launchedId, user) = await BootstrapTests.LaunchAsync(box, "sir-q", """{ "job_id": "only", "command": "echo done", "timeout": "1m" }""", launchFlags: ["--spot"]);
-        var request = JsonDocument.Parse((await box.RunAsync(
-            ["aws", "ec2", "request-spot-instances", "--type", "persistent", "--instance-interruption-behavior", "stop",
-             "--launch-specification", """{"ImageId": "ami-12c6146b", "InstanceType": "t3.medium"}""",
-             "--tag-specifications", "ResourceType=spot-instances-request,Tags=[{Key=spawn:queue-id,Value=sir-q}]", "--output", "json"], user)).Stdout)
-            .RootElement.GetProperty("SpotInstanceRequests")[0];
-        var requestId = request.GetProperty("SpotInstanceRequestId").GetString()!;
-        var spotInstance = request.GetProperty("InstanceId").GetString()!;
+        var (requestId, spotInstance) = await RequestSpotAsync(box, user);
         box.StopImds();
         await box.StartImdsAsync(spotInstance, "t3.medium", "--life-cycle", "spot");
         Assert.Equal(0, (await BootstrapTests.RunUserDataAsync(box, launchedId)).ExitCode);
@@ -43,6 +37,38 @@ public sealed class SpotRequestTests
         var deadMan = await box.RunAsync(["/usr/local/bin/spored", "cancel-spot-request"], InstanceSandbox.InstanceEnvironment);
         Assert.True(deadMan.ExitCode == 0, deadMan.ToString());
         Assert.Contains($"no open spot request of {spotInstance} to cancel", deadMan.Stdout);
+    }
+
+    [Fact]
+    public async Task A_bootstrap_that_gives_up_cancels_the_spot_request_before_it_powers_off()
+    {
+        await using var box = await InstanceSandbox.StartAsync(Bucket, "queues/sir-q");
+        var (launchedId, user) = await BootstrapTests.LaunchAsync(box, "sir-q", """{ "job_id": "only", "command": "echo done", "timeout": "1m" }""", launchFlags: ["--spot"]);
+        var (requestId, spotInstance) = await RequestSpotAsync(box, user);
+        box.StopImds();
+        await box.StartImdsAsync(spotInstance, "t3.medium", "--life-cycle", "spot");
+        // Not the agent spawn launch uploaded: the bootstrap refuses it at once.
+        await File.WriteAllTextAsync(Path.Combine(box.Directory_, "not-the-agent"), "tampered");
+        Assert.Equal(0, (await box.RunAsync(["aws", "s3", "cp", Path.Combine(box.Directory_, "not-the-agent"), $"s3://{Bucket}/queues/sir-q/agent/spored"], user)).ExitCode);
+
+        var bootstrap = await BootstrapTests.RunUserDataAsync(box, launchedId);
+
+        Assert.True(bootstrap.ExitCode == 1, bootstrap.ToString());
+        Assert.Contains("does not have the sha256 spawn launch uploaded", bootstrap.Stderr);
+        Assert.Contains($"cancelled spot request {requestId} of {spotInstance}", bootstrap.Stderr);
+        Assert.Single(File.ReadAllLines(box.Recorded), line => line.EndsWith(" poweroff", StringComparison.Ordinal));
+        Assert.Equal([""], File.ReadAllLines(box.RecordedSpotRequestsAtPowerOff));
+    }
+
+    /// <summary>The request EC2 would have made for spawn launch --spot, and the instance it started.</summary>
+    private static async Task<(string RequestId, string InstanceId)> RequestSpotAsync(InstanceSandbox box, IReadOnlyDictionary<string, string> user)
+    {
+        var request = JsonDocument.Parse((await box.RunAsync(
+            ["aws", "ec2", "request-spot-instances", "--type", "persistent", "--instance-interruption-behavior", "stop",
+             "--launch-specification", """{"ImageId": "ami-12c6146b", "InstanceType": "t3.medium"}""",
+             "--tag-specifications", "ResourceType=spot-instances-request,Tags=[{Key=spawn:queue-id,Value=sir-q}]", "--output", "json"], user)).Stdout)
+            .RootElement.GetProperty("SpotInstanceRequests")[0];
+        return (request.GetProperty("SpotInstanceRequestId").GetString()!, request.GetProperty("InstanceId").GetString()!);
     }
 
     private static async Task<string[]> ActiveRequestsAsync(InstanceSandbox box, IReadOnlyDictionary<string, string> user)
