@@ -18,13 +18,14 @@ internal static class CancelSpotRequestCommand
         {
             using var metadata = InstanceMetadata.FromEnvironment(Environment.GetEnvironmentVariable);
             var description = metadata is null ? null : await metadata.DescribeAsync(cancellationToken).ConfigureAwait(false);
-            return await CancelIfSpotAsync(description, clock, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+            return await CancelIfSpotAsync(description, clock, cancellationToken, sayNothingOpen: true).ConfigureAwait(false) ? 0 : 1;
         });
         return command;
     }
 
     /// <summary>Says what happened in one line; true when no open request of this instance is left.</summary>
-    public static async Task<bool> CancelIfSpotAsync(InstanceDescription? instance, TimeProvider clock, CancellationToken cancellationToken)
+    /// <param name="sayNothingOpen">Also say so when there was nothing to cancel (a one-time request, closed once fulfilled).</param>
+    public static async Task<bool> CancelIfSpotAsync(InstanceDescription? instance, TimeProvider clock, CancellationToken cancellationToken, bool sayNothingOpen = false)
     {
         if (instance is not { LifeCycle: "spot" })
         {
@@ -32,6 +33,11 @@ internal static class CancelSpotRequestCommand
         }
 
         var (done, said) = await SpotRequestCancellation.CancelOwnAsync(instance.InstanceId, instance.Region ?? "us-east-1", clock, cancellationToken).ConfigureAwait(false);
+        if (said.StartsWith(SpotRequestCancellation.NothingOpen, StringComparison.Ordinal) && !sayNothingOpen)
+        {
+            return done;
+        }
+
         var line = $"{QueueStateJson.FormatTime(clock.GetUtcNow())} {(done ? "" : "warning: ")}{said}";
         await (done ? Console.Out : Console.Error).WriteLineAsync(line).ConfigureAwait(false);
         return done;

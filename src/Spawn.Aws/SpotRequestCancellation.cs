@@ -14,6 +14,9 @@ public static class SpotRequestCancellation
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
+    /// <summary>How the answer starts when there was nothing to cancel.</summary>
+    public const string NothingOpen = "no open spot request";
+
     /// <summary>One line for the agent's log: what was cancelled, that there was nothing to cancel, or why it failed.</summary>
     /// <returns>True when no open request of this instance is left.</returns>
     public static async Task<(bool Done, string Said)> CancelOwnAsync(string instanceId, string region, TimeProvider clock, CancellationToken cancellationToken)
@@ -33,7 +36,7 @@ public static class SpotRequestCancellation
                 .ToList();
             if (open.Count == 0)
             {
-                return (true, $"no open spot request of {instanceId} to cancel");
+                return (true, $"{NothingOpen} of {instanceId} to cancel");
             }
 
             await ec2.CancelSpotInstanceRequestsAsync(new CancelSpotInstanceRequestsRequest { SpotInstanceRequestIds = open }, waiting.Token).ConfigureAwait(false);

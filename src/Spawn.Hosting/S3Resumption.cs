@@ -56,6 +56,15 @@ internal sealed class S3Resumption(string bucket, string workingDirectory, TimeP
         var restored = 0;
         foreach (var job in stored.Jobs.Where(j => j.Status == JobStatus.Completed))
         {
+            if (!job.ResultsUploaded)
+            {
+                // The old machine went before the job's results had all gone up: what is missing cannot be restored,
+                // and the job, which completed, does not run again. Said, so that a failing later job can be explained.
+                await log.WriteLineAsync(
+                    $"{QueueStateJson.FormatTime(clock.GetUtcNow())} warning: completed job {job.JobId} did not finish storing its results before its machine went; "
+                    + "those that did reach S3 are restored, the others are not").ConfigureAwait(false);
+            }
+
             var definition = queue.Jobs.First(j => j.JobId == job.JobId);
             foreach (var item in objects.Where(o => o.JobId == job.JobId))
             {

@@ -52,7 +52,8 @@ public sealed class SpotInterruptionTests(S3Server s3) : IClassFixture<S3Server>
         var noticed = DateTime.UtcNow;
         await Poll.UntilAsync(() => Posix.ProcessesWith($"sleep {marker}").Count == 0, SpotNotices.Interval + Grace + TimeSpan.FromSeconds(3), "the job's group to be gone");
         Assert.InRange(DateTime.UtcNow - noticed, TimeSpan.Zero, SpotNotices.Interval + Grace + TimeSpan.FromSeconds(3));
-        await Poll.UntilAsync(async () => (await Buckets.StateAsync(s3, bucket, prefix)).Status == QueueStatus.Interrupted, TimeSpan.FromSeconds(30), "S3 to say interrupted");
+        // Saved as interrupted first, then the logs go up, then the state once more: the agent then says it waits.
+        await Poll.UntilAsync(() => agent.Stdout.Contains("waiting for EC2 to take the instance", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the agent to be done with the notice");
 
         AssertInterrupted(ws.State());
         AssertInterrupted(await Buckets.StateAsync(s3, bucket, prefix));

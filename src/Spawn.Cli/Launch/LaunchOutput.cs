@@ -57,6 +57,10 @@ internal static class LaunchOutput
         output.WriteLine(launch.KeepInstance
             ? "  ends:     never by itself (--keep-instance): terminate it when done"
             : $"  ends:     powers off (and terminates) when the queue ends; at the latest {plan.DeadlineMinutes} min after boot (dead-man switch)");
+        if (launch.Spot && launched.OnDemandInstead is null && plan.Note is null)
+        {
+            output.WriteLine("  spot:     EC2 stops it on interruption and starts it again when it can; the queue then resumes (the spot request is cancelled at the end)");
+        }
         output.WriteLine();
         output.WriteLine("Follow it:");
         foreach (var (_, text) in follow)

@@ -13,7 +13,8 @@ namespace Spawn.Core.Running;
 /// again, and a job the state says is running is adopted, given its recorded exit code, or run again.
 /// <paramref name="host"/> is what the agent's machine adds (its EC2 identity, cancel requests from afar); a local
 /// run passes none. A cancel request stops the running job as a signal does, and then ends the queue: failed, every
-/// job that had not run skipped, never to be resumed.
+/// job that had not run skipped, never to be resumed. A spot interruption notice stops it too, and leaves the queue
+/// interrupted, to be resumed (QueueRunner.Interruption.cs).
 /// </summary>
 public sealed partial class QueueRunner(
     QueueDefinition queue,
@@ -79,7 +80,7 @@ public sealed partial class QueueRunner(
         await SaveAndReport(scheduler, saved is null ? RunEventKind.QueueStarted : RunEventKind.QueueResumed, null,
             saved is null ? $"queue {queue.QueueId} started" : $"queue {queue.QueueId} resumed from {store.Location}", cancellationToken).ConfigureAwait(false);
 
-        // From here on, everything stops on stop.Token: a signal, or a cancel request.
+        // From here on, everything stops on stop.Token: a signal, a cancel request, or a spot interruption notice.
         await using var stop = new RunStop(_host.CancelRequests ?? new NoCancelRequests(), _host.Notices, scheduler.StartedAt!.Value, cancellationToken);
         _stop = stop;
         try
