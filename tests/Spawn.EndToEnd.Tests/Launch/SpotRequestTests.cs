@@ -16,10 +16,7 @@ public sealed class SpotRequestTests
     public async Task At_the_end_the_agent_cancels_its_persistent_spot_request_before_it_powers_off()
     {
         await using var box = await InstanceSandbox.StartAsync(Bucket, "queues/sir-q");
-        var (launchedId, user) = await BootstrapTests.LaunchAsync(box, "sir-q", """{ "job_id": "only", "command": "echo done", "timeout": "1m" }""", launchFlags: ["--spot"]);
-        var (requestId, spotInstance) = await RequestSpotAsync(box, user);
-        box.StopImds();
-        await box.StartImdsAsync(spotInstance, "t3.medium", "--life-cycle", "spot");
+        var (launchedId, user, requestId, spotInstance) = await LaunchOnSpotAsync(box);
         Assert.Equal(0, (await BootstrapTests.RunUserDataAsync(box, launchedId)).ExitCode);
         Assert.Contains("ExecStartPre=-/usr/local/bin/spored cancel-spot-request", (await box.ShellAsync("cat /etc/systemd/system/spored-deadline.service")).Stdout);
         Assert.Equal([requestId], await ActiveRequestsAsync(box, user));
@@ -43,10 +40,7 @@ public sealed class SpotRequestTests
     public async Task A_bootstrap_that_gives_up_cancels_the_spot_request_before_it_powers_off()
     {
         await using var box = await InstanceSandbox.StartAsync(Bucket, "queues/sir-q");
-        var (launchedId, user) = await BootstrapTests.LaunchAsync(box, "sir-q", """{ "job_id": "only", "command": "echo done", "timeout": "1m" }""", launchFlags: ["--spot"]);
-        var (requestId, spotInstance) = await RequestSpotAsync(box, user);
-        box.StopImds();
-        await box.StartImdsAsync(spotInstance, "t3.medium", "--life-cycle", "spot");
+        var (launchedId, user, requestId, spotInstance) = await LaunchOnSpotAsync(box);
         // Not the agent spawn launch uploaded: the bootstrap refuses it at once.
         await File.WriteAllTextAsync(Path.Combine(box.Directory_, "not-the-agent"), "tampered");
         Assert.Equal(0, (await box.RunAsync(["aws", "s3", "cp", Path.Combine(box.Directory_, "not-the-agent"), $"s3://{Bucket}/queues/sir-q/agent/spored"], user)).ExitCode);
@@ -58,6 +52,16 @@ public sealed class SpotRequestTests
         Assert.Contains($"cancelled spot request {requestId} of {spotInstance}", bootstrap.Stderr);
         Assert.Single(File.ReadAllLines(box.Recorded), line => line.EndsWith(" poweroff", StringComparison.Ordinal));
         Assert.Equal([""], File.ReadAllLines(box.RecordedSpotRequestsAtPowerOff));
+    }
+
+    /// <summary>spawn launch --spot, then the stand-in instance becomes the one the spot request EC2 would have made started.</summary>
+    private static async Task<(string LaunchedId, Dictionary<string, string> User, string RequestId, string SpotInstance)> LaunchOnSpotAsync(InstanceSandbox box)
+    {
+        var (launchedId, user) = await BootstrapTests.LaunchAsync(box, "sir-q", """{ "job_id": "only", "command": "echo done", "timeout": "1m" }""", launchFlags: ["--spot"]);
+        var (requestId, spotInstance) = await RequestSpotAsync(box, user);
+        box.StopImds();
+        await box.StartImdsAsync(spotInstance, "t3.medium", "--life-cycle", "spot");
+        return (launchedId, user, requestId, spotInstance);
     }
 
     /// <summary>The request EC2 would have made for spawn launch --spot, and the instance it started.</summary>
