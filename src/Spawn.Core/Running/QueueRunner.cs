@@ -65,7 +65,12 @@ public sealed partial class QueueRunner(
             SavedStateCheck.EnsureBelongsTo(saved, queue, store.Location);
         }
 
-        var scheduler = new QueueScheduler(queue, saved, clock.GetUtcNow(), random01);
+        var scheduler = new QueueScheduler(queue, saved, clock.GetUtcNow(), random01, settings.MaxParallel);
+        if (settings.MaxParallel > 1)
+        {
+            (_steps, _slots) = ([], new SlotPool(settings.Machine, settings.MaxParallel));
+        }
+
         if (_host.JobProcesses is { } how)
         {
             scheduler.Apply(new SchedulerEvent.ProcessesContained(how, clock.GetUtcNow()));
@@ -102,7 +107,7 @@ public sealed partial class QueueRunner(
                 await CollectAsync(scheduler, job.JobId, stop.Token).ConfigureAwait(false);
             }
 
-            await DriveAsync(scheduler, stop.Token).ConfigureAwait(false);
+            await (_steps is null ? DriveAsync(scheduler, stop.Token) : DriveInParallelAsync(scheduler, stop.Token)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -174,346 +179,22 @@ public sealed partial class QueueRunner(
 
     private async Task ExpireQueue(QueueScheduler scheduler, CancellationToken cancellationToken)
     {
-        if (scheduler.Next(clock.GetUtcNow()) is SchedulerDecision.Finished)
+        if (_expired || scheduler.Next(clock.GetUtcNow()) is SchedulerDecision.Finished)
         {
             return;
         }
 
+        _expired = true;
         var reason = $"global_timeout {GoDuration.Format(queue.GlobalTimeout!.Value)} exceeded";
         scheduler.Apply(new SchedulerEvent.GlobalTimeoutExpired(reason, clock.GetUtcNow()));
         await SaveAndReport(scheduler, RunEventKind.GlobalTimeout, null, reason, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RunAttemptAsync(QueueScheduler scheduler, string jobId, int attempt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
+
+    /// <param name="slots">The slots a job running side by side holds: its GPUs go into its environment.</param>
+    private JobLaunch LaunchFor(JobDefinition job, int attempt, SlotAllocation? slots = null)
     {
-        // Written before the spawn, so an agent that dies in between finds the attempt and looks for its process. It
-        // reaches the disk with the pid's save below, which runs while the command starts: a machine lost before
-        // that also took the attempt with it, and an attempt cut short by the machine's death is run again anyway.
-        scheduler.Apply(new SchedulerEvent.Started(jobId, attempt, clock.GetUtcNow()));
-        await _flushing.ConfigureAwait(false);
-        await store.RecordAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
-
-        IRunningJob running;
-        try
-        {
-            running = await executor.StartAsync(LaunchFor(scheduler.Definition(jobId), attempt), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
-        {
-            await FinishAttemptAsync(scheduler, jobId, 127, $"could not start the command: {e.Message}", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await WatchAsync(scheduler, jobId, running, queueDeadline, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Sees a started attempt to its end. While it runs, the job that comes next if it succeeds is asked to follow it
-    /// (<see cref="IJobExecutor.StartAfterAsync"/>); when that one did start, it is watched next, and so on: along a
-    /// chain of jobs the runner does not stand between two commands, and its bookkeeping runs beside them.
-    /// </summary>
-    private async Task WatchAsync(QueueScheduler scheduler, string jobId, IRunningJob running, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            SchedulerDecision.StartJob? next;
-            IRunningJob? follower;
-            await using (running.ConfigureAwait(false))
-            {
-                var startedAt = clock.GetUtcNow();
-                scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
-                await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {scheduler.Job(jobId).Attempt}, pid {running.Pid})",
-                    cancellationToken, Persist.Flushing).ConfigureAwait(false);
-
-                // Only logs linked into a local directory are left for later: they never wait for a stop request.
-                await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
-                next = FollowerOf(scheduler, jobId, cancellationToken);
-                var following = next is null ? null : executor.StartAfterAsync(running, LaunchFor(scheduler.Definition(next.JobId), next.Attempt), cancellationToken);
-                var (ending, code) = await SuperviseAsync(scheduler, jobId, running, startedAt, queueDeadline, cancellationToken).ConfigureAwait(false);
-                follower = following is null ? null : await following.ConfigureAwait(false);
-                if (follower is null)
-                {
-                    await FinishAsync(scheduler, jobId, ending, code, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-            }
-
-            // The follower started, so this attempt exited 0 by itself before anything signalled it, whatever the
-            // supervisor saw at the same moment. Until the follower is in the state, nothing may cancel: an agent
-            // that stopped here would leave it running unrecorded, for the next agent to start again.
-            await TakeInFollowerAsync(scheduler, jobId, next!).ConfigureAwait(false);
-            (jobId, running) = (next!.JobId, follower);
-        }
-    }
-
-    /// <summary>Records the attempt that ended 0 and the one that follows it, started already; both reach the state file
-    /// with the follower's pid.</summary>
-    private async Task TakeInFollowerAsync(QueueScheduler scheduler, string jobId, SchedulerDecision.StartJob next)
-    {
-        await FinishAttemptAsync(scheduler, jobId, 0, reason: null, CancellationToken.None).ConfigureAwait(false);
-        if (scheduler.Next(clock.GetUtcNow()) != next)
-        {
-            throw new InvalidOperationException($"{next.JobId} followed {jobId}, but the scheduler now chooses {scheduler.Next(clock.GetUtcNow())}");
-        }
-
-        scheduler.Apply(new SchedulerEvent.Started(next.JobId, next.Attempt, clock.GetUtcNow()));
-    }
-
-    /// <summary>
-    /// The job to ask to follow <paramref name="jobId"/>: the one the scheduler chooses once it succeeds, if nothing
-    /// has to happen in between (its logs are only linked into a local directory, done while the next command runs).
-    /// </summary>
-    private SchedulerDecision.StartJob? FollowerOf(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && results.StoresLogsQuickly && scheduler.Definition(jobId).ResultPaths.Count == 0
-            ? scheduler.NextOnceCompleted(jobId)
-            : null;
-
-    /// <summary>Decides what became of a job an earlier agent left running.</summary>
-    private async Task ReclaimAsync(QueueScheduler scheduler, JobState job, CancellationToken cancellationToken)
-    {
-        var launch = LaunchFor(scheduler.Definition(job.JobId), job.Attempt);
-        var found = await executor.AdoptAsync(launch, job.Pid ?? 0, job.PidStartTime ?? 0, cancellationToken).ConfigureAwait(false);
-        switch (found)
-        {
-            case AdoptionResult.StillRunning still:
-                await using (still.Job.ConfigureAwait(false))
-                {
-                    Report(scheduler, RunEventKind.JobAdopted, job.JobId, $"{job.JobId} still running (pid {still.Job.Pid}): adopted");
-                    var startedAt = job.StartedAt ?? clock.GetUtcNow();
-                    var (ending, code) = await SuperviseAsync(scheduler, job.JobId, still.Job, startedAt, scheduler.StartedAt + queue.GlobalTimeout, cancellationToken).ConfigureAwait(false);
-                    await FinishAsync(scheduler, job.JobId, ending, code, cancellationToken).ConfigureAwait(false);
-                }
-
-                break;
-            case AdoptionResult.FinishedWhileAway finished:
-                await FinishAttemptAsync(scheduler, job.JobId, finished.ExitCode, "finished while the agent was down", cancellationToken).ConfigureAwait(false);
-                if (finished.ExitCode == 0)
-                {
-                    await ReclaimFollowersAsync(scheduler, launch, cancellationToken).ConfigureAwait(false);
-                }
-
-                break;
-            default:
-                scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} was cut short by the agent's or the machine's death", CountsAsCrash: true, clock.GetUtcNow()));
-                await SaveAndReport(scheduler, RunEventKind.JobInterrupted, job.JobId, $"{job.JobId} attempt {job.Attempt} lost with the previous agent", cancellationToken).ConfigureAwait(false);
-                break;
-        }
-    }
-
-    /// <summary>
-    /// The job after one that ended 0 while no agent watched may have been started by the launcher, at an earlier
-    /// agent's request (<see cref="IJobExecutor.StartAfterAsync"/>), before any state said so: it is taken in, never
-    /// started again; and if it ended 0 too, so may the one after it.
-    /// </summary>
-    private async Task ReclaimFollowersAsync(QueueScheduler scheduler, JobLaunch previous, CancellationToken cancellationToken)
-    {
-        while (scheduler.Next(clock.GetUtcNow()) is SchedulerDecision.StartJob next)
-        {
-            var launch = LaunchFor(scheduler.Definition(next.JobId), next.Attempt);
-            var found = await executor.AdoptSuccessorAsync(previous, launch, cancellationToken).ConfigureAwait(false);
-            if (found is AdoptionResult.Lost)
-            {
-                return;
-            }
-
-            scheduler.Apply(new SchedulerEvent.Started(next.JobId, next.Attempt, clock.GetUtcNow()));
-            if (found is AdoptionResult.StillRunning still)
-            {
-                Report(scheduler, RunEventKind.JobAdopted, next.JobId, $"{next.JobId} started while the agent was down, still running (pid {still.Job.Pid}): adopted");
-                await WatchAsync(scheduler, next.JobId, still.Job, scheduler.StartedAt + queue.GlobalTimeout, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            var code = ((AdoptionResult.FinishedWhileAway)found).ExitCode;
-            await FinishAttemptAsync(scheduler, next.JobId, code, "started and finished while the agent was down", cancellationToken).ConfigureAwait(false);
-            if (code != 0)
-            {
-                return;
-            }
-
-            previous = launch;
-        }
-    }
-
-    private Task<(AttemptEnding Ending, int ExitCode)> SuperviseAsync(QueueScheduler scheduler, string jobId, IRunningJob running, DateTimeOffset startedAt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
-    {
-        var definition = scheduler.Definition(jobId);
-        return _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken, GraceWhenStopped);
-    }
-
-    private async Task FinishAsync(QueueScheduler scheduler, string jobId, AttemptEnding ending, int code, CancellationToken cancellationToken)
-    {
-        var definition = scheduler.Definition(jobId);
-        switch (ending)
-        {
-            case AttemptEnding.Exited:
-                await FinishAttemptAsync(scheduler, jobId, code, reason: null, cancellationToken).ConfigureAwait(false);
-                break;
-            case AttemptEnding.TimedOut:
-                await FinishAttemptAsync(scheduler, jobId, 124, $"timed out after {GoDuration.Format(definition.Timeout)}", cancellationToken).ConfigureAwait(false);
-                break;
-            case AttemptEnding.GlobalTimeout:
-                await ExpireQueue(scheduler, cancellationToken).ConfigureAwait(false);
-                await FinishAttemptAsync(scheduler, jobId, 124, $"stopped: global_timeout {GoDuration.Format(queue.GlobalTimeout!.Value)} exceeded", cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                if (await _stop!.CancelRequestAsync().ConfigureAwait(false) is { } request)
-                {
-                    // Ended for good: the attempt failed. Its logs go up with the queue's end (EndCancelledAsync).
-                    scheduler.Apply(new SchedulerEvent.CancelRequested(request.Reason, clock.GetUtcNow()));
-                    scheduler.Apply(new SchedulerEvent.Stopped(jobId, code, $"stopped: {request.Reason}", clock.GetUtcNow()));
-                    await SaveAndReport(scheduler, RunEventKind.JobFailed, jobId, $"{jobId} stopped (exit code {code}): {request.Reason}", CancellationToken.None)
-                        .ConfigureAwait(false);
-                }
-                else
-                {
-                    var attempt = scheduler.Job(jobId).Attempt;
-                    var by = _stop.Notice is null ? "a stop request" : "a spot interruption notice";
-                    scheduler.Apply(new SchedulerEvent.Interrupted(jobId, $"attempt {attempt} interrupted by {by}", CountsAsCrash: false, clock.GetUtcNow()));
-                    _cutShort.Add(jobId);
-                    await SaveAndReport(scheduler, RunEventKind.JobInterrupted, jobId, $"{jobId} attempt {attempt} stopped (interrupted)", CancellationToken.None).ConfigureAwait(false);
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                break;
-        }
-    }
-
-    /// <summary>
-    /// Ends the queue for a cancel request: nothing more starts, every job that had not run is skipped, and what did
-    /// run is collected (a stopped job's logs, results whose upload the request cut short), then the final state is
-    /// stored, as at any ending. Nothing here is cancellable: the queue's end must be written whole.
-    /// </summary>
-    private async Task EndCancelledAsync(QueueScheduler scheduler, CancelRequest request)
-    {
-        await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
-        scheduler.Apply(new SchedulerEvent.CancelRequested(request.Reason, clock.GetUtcNow()));
-        await StopUnwatchedAsync(scheduler, request.Reason, forGood: true).ConfigureAwait(false);
-        foreach (var job in scheduler.Snapshot().Jobs.Where(IsUncollected).ToList())
-        {
-            await CollectAsync(scheduler, job.JobId, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        var by = request.RequestedBy is { } who ? $" by {who}" : "";
-        await SaveAndReport(scheduler, RunEventKind.QueueFinished, null, $"queue {queue.QueueId} {Word(scheduler.Status)}: {request.Reason}{by}", CancellationToken.None)
-            .ConfigureAwait(false);
-        await PublishFinalState(scheduler.Snapshot()).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Jobs the scheduler still counts as running although nothing watches them: the request came while one was being
-    /// started or taken over from an earlier agent. Each is found the way a restarted agent finds one, and stopped, so
-    /// that the final state has no job running and nothing of the queue is left behind.
-    /// </summary>
-    /// <param name="forGood">A stopped job failed (a cancel), rather than being interrupted to run again (a spot notice).</param>
-    private async Task StopUnwatchedAsync(QueueScheduler scheduler, string reason, bool forGood)
-    {
-        foreach (var job in scheduler.RunningJobs)
-        {
-            var definition = scheduler.Definition(job.JobId);
-            var found = await executor.AdoptAsync(LaunchFor(definition, job.Attempt), job.Pid ?? 0, job.PidStartTime ?? 0, CancellationToken.None).ConfigureAwait(false);
-            switch (found)
-            {
-                case AdoptionResult.StillRunning still:
-                    await using (still.Job.ConfigureAwait(false))
-                    {
-                        await still.Job.TerminateAsync(GraceWhenStopped(queue.KillGraceFor(definition)), _host.SkipGrace).ConfigureAwait(false);
-                        var code = await still.Job.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                        if (forGood)
-                        {
-                            scheduler.Apply(new SchedulerEvent.Stopped(job.JobId, code, $"stopped: {reason}", clock.GetUtcNow()));
-                        }
-                        else
-                        {
-                            scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} stopped: {reason}", CountsAsCrash: false, clock.GetUtcNow()));
-                            _cutShort.Add(job.JobId);
-                        }
-                    }
-
-                    break;
-                case AdoptionResult.FinishedWhileAway finished:
-                    scheduler.Apply(new SchedulerEvent.Exited(job.JobId, finished.ExitCode, null, clock.GetUtcNow()));
-                    break;
-                default:
-                    scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} did not start before {reason}", CountsAsCrash: false, clock.GetUtcNow()));
-                    break;
-            }
-        }
-    }
-
-    private async Task FinishAttemptAsync(QueueScheduler scheduler, string jobId, int exitCode, string? reason, CancellationToken cancellationToken)
-    {
-        var attempt = scheduler.Job(jobId).Attempt;
-        var why = reason is null || exitCode is 124 or 127 ? reason : exitCode == 0 ? null : $"{reason}: exit status {exitCode}";
-        scheduler.Apply(new SchedulerEvent.Exited(jobId, exitCode, why, clock.GetUtcNow()));
-        var job = scheduler.Job(jobId);
-        var (kind, message) = job switch
-        {
-            { Status: JobStatus.Completed } => (RunEventKind.JobCompleted, $"{jobId} completed (attempt {attempt})"),
-            // The log gets the whole message; the state keeps its bounded head.
-            { RetryAt: not null } => (RunEventKind.RetryScheduled, $"{jobId} failed: {scheduler.ErrorInFull(jobId)}"),
-            _ => (RunEventKind.JobFailed, $"{jobId} failed: {scheduler.ErrorInFull(jobId)}"),
-        };
-        var definition = scheduler.Definition(jobId);
-        var collect = job.Status == JobStatus.Completed || job.RetryAt is null;
-
-        // Durable before the results go up, which may take long: a machine that dies during an upload must not run a
-        // finished job again. Logs linked into a local directory take less time than the flush itself, so then the
-        // exit is written with the next write (the next attempt's start, before its spawn) and reaches the disk with
-        // the next save (its pid, flushed while that command runs), or the end; the links are made while the next
-        // command starts. An agent that dies before the exit is written finds the attempt running, its process gone
-        // and its exit in attempts.log, and finishes it without running it again; a machine lost in that moment,
-        // about as long as the flush would have taken, runs the job again.
-        var collectsQuickly = collect && results.StoresLogsQuickly && (job.Status != JobStatus.Completed || definition.ResultPaths.Count == 0);
-        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, collectsQuickly ? Persist.WithNextWrite : Persist.Durably).ConfigureAwait(false);
-        if (!collect)
-        {
-            return;
-        }
-
-        await CollectPendingAsync(scheduler, cancellationToken).ConfigureAwait(false);
-        if (collectsQuickly)
-        {
-            // Quick, but on the way from one job to the next: done while the next command starts instead.
-            _collectLater = jobId;
-            return;
-        }
-
-        await CollectAsync(scheduler, jobId, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Collects the logs of the job left for later, if any.</summary>
-    /// <remarks>What it records rides with the runner's next write by default, as the exit before it did: the runner
-    /// always writes next (a start, an exit, the end), and an agent that dies first only links the logs again.</remarks>
-    private async Task CollectPendingAsync(QueueScheduler scheduler, CancellationToken cancellationToken, Persist persist = Persist.WithNextWrite)
-    {
-        if (_collectLater is { } jobId)
-        {
-            _collectLater = null;
-            await CollectAsync(scheduler, jobId, cancellationToken, persist).ConfigureAwait(false);
-        }
-    }
-
-    private async Task CollectAsync(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken, Persist persist = Persist.Recorded)
-    {
-        // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
-        var completed = scheduler.Job(jobId).Status == JobStatus.Completed;
-        _collected.Add(jobId);
-        var collected = await collector.CollectAsync(scheduler.Definition(jobId), completed,
-            settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken).ConfigureAwait(false);
-        scheduler.Apply(new SchedulerEvent.ResultsCollected(jobId, collected.Uploaded, collected.Problem, clock.GetUtcNow()));
-        var detail = collected.Problem is null ? "" : $" ({collected.Problem})";
-
-        // Rides to disk with the next save. After an upload, a machine lost before that leaves results_uploaded false
-        // for results that did go up: a flag to re-check, never a job run twice.
-        await SaveAndReport(scheduler, RunEventKind.ResultsCollected, jobId,
-            $"{jobId} {Outcome(completed, collected.Uploaded)} to {results.Location}{detail}", cancellationToken,
-            persist).ConfigureAwait(false);
-    }
-
-    private JobLaunch LaunchFor(JobDefinition job, int attempt)
-    {
-        var environment = new Dictionary<string, string>(job.Env, StringComparer.Ordinal)
+        var environment = new Dictionary<string, string>(slots is null ? job.Env : job.Env.Concat(GpuEnvironment.For(job, slots)), StringComparer.Ordinal)
         {
             ["JOB_ID"] = job.JobId,
             ["JOB_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -523,81 +204,6 @@ public sealed partial class QueueRunner(
             settings.StdoutLog(job.JobId), settings.StderrLog(job.JobId), settings.ExitStatusFile(job.JobId, attempt));
     }
 
-    // One snapshot per event, shared by the store and the observer.
-    private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken, Persist persist = Persist.Durably)
-    {
-        NoteInstance(scheduler);
-        var state = scheduler.Snapshot();
-        if (persist != Persist.WithNextWrite)
-        {
-            await _flushing.ConfigureAwait(false);
-        }
-
-        switch (persist)
-        {
-            case Persist.Durably:
-                await store.SaveAsync(state, cancellationToken).ConfigureAwait(false);
-                break;
-            case Persist.Flushing:
-                // Not cancellable: a stop request must not leave the pid unsaved, nor the next write an exception.
-                _flushing = _saver!.SaveAsync(store, state);
-                break;
-            case Persist.Recorded:
-                await store.RecordAsync(state, cancellationToken).ConfigureAwait(false);
-                break;
-        }
-
-
-        observer.Notify(new RunEvent(kind, jobId, message, state, clock.GetUtcNow()));
-    }
-
-    /// <summary>
-    /// Puts the instance's identity into the state with the first write after it became known. It is not waited for:
-    /// off EC2 the metadata address may not answer for seconds, and a queue must not wait on that.
-    /// </summary>
-    private void NoteInstance(QueueScheduler scheduler)
-    {
-        if (_instanceNoted || !_host.Instance.IsCompleted)
-        {
-            return;
-        }
-
-        _instanceNoted = true;
-        if (_host.Instance is { IsCompletedSuccessfully: true, Result: { } instance })
-        {
-            scheduler.Apply(new SchedulerEvent.InstanceIdentified(instance, clock.GetUtcNow()));
-        }
-    }
-
-    private void Report(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message) =>
-        observer.Notify(new RunEvent(kind, jobId, message, scheduler.Snapshot(), clock.GetUtcNow()));
-
-    /// <summary>The final state goes next to the results whatever the ending; a failure here is reported, not thrown.</summary>
-    /// <summary>A last save on the way out of a crash: it may fail for the same reason, and must not hide that reason.</summary>
-    private async Task TrySaveAsync(QueueScheduler scheduler)
-    {
-        try
-        {
-            await store.SaveAsync(scheduler.Snapshot(), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The crash being reported is the one that counts.
-        }
-    }
-
-    private async Task PublishFinalState(QueueState state)
-    {
-        try
-        {
-            await results.PutBytesAsync("queue-state.json", QueueStateJson.Serialize(state), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Any store (disk, S3) may fail here; the run's outcome is already decided and saved locally.
-            observer.Notify(new RunEvent(RunEventKind.QueueFinished, null, $"warning: could not store queue-state.json in {results.Location}: {e.Message}", state, clock.GetUtcNow()));
-        }
-    }
 
     private bool IsUncollected(JobState job) =>
         job.Status == JobStatus.Completed
@@ -614,27 +220,4 @@ public sealed partial class QueueRunner(
         };
 
     private static string Word(QueueStatus status) => status.ToString().ToLowerInvariant();
-
-    /// <summary>How far an event's state goes before the runner moves on.</summary>
-    private enum Persist
-    {
-        /// <summary>Written and flushed to disk (<see cref="IStateStore.SaveAsync"/>).</summary>
-        Durably,
-
-        /// <summary>
-        /// Written and flushed on another thread while the runner goes on; the next write waits for it. For the pid:
-        /// a command shorter than the flush (here a <c>fdatasync</c> took 0.2 ms to several) would wait for it.
-        /// </summary>
-        Flushing,
-
-        /// <summary>Written, flushed with the next durable save (<see cref="IStateStore.RecordAsync"/>).</summary>
-        Recorded,
-
-        /// <summary>
-        /// Held in the scheduler, written with the next write of either kind. There always is one: the runner's next
-        /// step records a start before its spawn, or saves an ending; it never waits first, since a retry that is due
-        /// later would have run before the job that got here.
-        /// </summary>
-        WithNextWrite,
-    }
 }
