@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spawn.Core.Model;
 using Spawn.Core.State;
+using Spawn.Execution;
 using Spawn.Hosting;
 
 namespace Spawn.Agent;
@@ -28,7 +29,13 @@ internal static class RunQueueCommand
         {
             Description = "Once the queue has ended (exit 0, 1 or 2) and its final state is stored, run `systemctl poweroff` (not after SIGINT/SIGTERM)",
         };
+        var slotOptions = new SlotOptions();
         var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff };
+        foreach (var option in slotOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, _) =>
         {
             // Asked first, and never waited for: see ThisInstance.
@@ -36,7 +43,7 @@ internal static class RunQueueCommand
             var identity = instance.Identify();
             using var signals = new SignalCancellation(Console.Error);
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
-            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), identity, signals, clock).ConfigureAwait(false);
+            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), slotOptions.Read(result), identity, signals, clock).ConfigureAwait(false);
 
             // Everything the run stores is stored by now (the final state at every ending, the S3 mirror flushed). A
             // signal means systemd is stopping the agent: the machine is already going down, or someone wants it kept.
@@ -55,12 +62,18 @@ internal static class RunQueueCommand
 
     /// <summary>The exit code, where the final state was stored (null when nothing ran), and whether another agent holds the state.</summary>
     private static async Task<(int Code, string? FinalState, bool HeldElsewhere)> RunAsync(
-        string queueFile, RunLocations where, bool fresh, Task<InstanceIdentity?> identity, SignalCancellation signals, TimeProvider clock)
+        string queueFile, RunLocations where, bool fresh, SlotFlags flags, Task<InstanceIdentity?> identity, SignalCancellation signals, TimeProvider clock)
     {
         var loaded = QueueFileLoading.LoadValid(queueFile, clock, Console.Error);
-        if (loaded?.Queue is not QueueDefinition queue)
+        if (loaded?.Queue is not QueueDefinition queue
+            || RunSlots.Resolve(queueFile, loaded, flags, MachineProbe.ThisMachine(), Console.Error) is not { } slots)
         {
             return (2, null, false);
+        }
+
+        if (slots.MaxParallel > 1 || queue.Jobs.Any(j => j.Cpus is not null || j.Gpus is not null))
+        {
+            Console.Out.WriteLine($"slots: {slots.Describe()}");
         }
 
         using var held = RunLock.Take(where, Console.Error, out var heldElsewhere);
@@ -70,7 +83,7 @@ internal static class RunQueueCommand
         }
 
         var code = await new QueueRun(clock, Console.Error)
-            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, new AgentDuties(identity))
+            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, slots, new AgentDuties(identity))
             .ConfigureAwait(false);
         return (code, where.FinalStateLocation(queue), false);
     }

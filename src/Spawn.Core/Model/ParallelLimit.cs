@@ -18,6 +18,15 @@ public readonly record struct ParallelLimit(int? Count)
     /// <summary>The number of jobs that may run at once on a machine with <paramref name="machineCpus"/> CPUs.</summary>
     public int Resolve(int machineCpus) => Count ?? Math.Max(1, machineCpus);
 
+    /// <summary>
+    /// A limit as a flag spells it (<c>--parallel 4</c>, <c>--parallel auto</c>); null when it is neither a whole number
+    /// of at least 1 nor "auto".
+    /// </summary>
+    public static ParallelLimit? Parse(string text) =>
+        text == "auto" ? Auto
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1 ? new ParallelLimit(count)
+        : null;
+
     /// <summary>As a queue file spells it: <c>3</c> or <c>"auto"</c>.</summary>
     public override string ToString() => Count?.ToString(CultureInfo.InvariantCulture) ?? "auto";
 }
