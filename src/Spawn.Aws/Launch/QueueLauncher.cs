@@ -17,16 +17,22 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
     /// <summary>The dead-man switch's margin over the queue's longest legal run: boot, bootstrap, final uploads.</summary>
     public static readonly TimeSpan DeadlineMargin = TimeSpan.FromMinutes(15);
 
-    public async Task<LaunchPlan> PlanAsync(LaunchRequest launch, QueueDefinition queue, byte[] queueBytes, CancellationToken cancellationToken)
+    /// <summary>What EC2 says of the instance type: the queue is checked against its vCPUs and GPUs before anything else.</summary>
+    public Task<InstanceTypeInfo> DescribeTypeAsync(string instanceType, CancellationToken cancellationToken) =>
+        Ask("cannot describe the instance type", () => InstanceTypeInfo.DescribeAsync(ec2, instanceType, cancellationToken));
+
+    public async Task<LaunchPlan> PlanAsync(LaunchRequest launch, QueueDefinition queue, byte[] queueBytes, InstanceTypeInfo type, CancellationToken cancellationToken)
     {
         var bucket = queue.ResultS3Bucket ?? throw new ArgumentException("the queue must name its bucket", nameof(queue));
         var bucketRegion = await BucketRegionAsync(bucket, cancellationToken).ConfigureAwait(false);
-        var type = await Ask("cannot describe the instance type", () => InstanceTypeInfo.DescribeAsync(ec2, launch.InstanceType, cancellationToken)).ConfigureAwait(false);
         var image = await new AmiChoice(ec2, ssm).ResolveAsync(launch.Ami, type, cancellationToken).ConfigureAwait(false);
         var agentPath = AgentBuilds.Find(launch.AgentDirectory, type);
         var upload = new AgentUploader(s3, bucket, queue.ResultPrefix).Plan(agentPath, queueBytes);
         var deadline = launch.KeepInstance ? 0 : DeadlineMinutes(queue);
-        var userData = UserDataScript.Render(new BootstrapSettings(queue.QueueId, bucketRegion, bucket, upload, deadline, PowerOffWhenDone: !launch.KeepInstance));
+        var userData = UserDataScript.Render(new BootstrapSettings(queue.QueueId, bucketRegion, bucket, upload, deadline, PowerOffWhenDone: !launch.KeepInstance)
+        {
+            AgentFlags = InstanceFit.AgentFlags(launch, type),
+        });
         var request = RunInstancesRequests.Build(launch, queue, image, userData);
         await DryRunAsync(request, launch, cancellationToken).ConfigureAwait(false);
         return new LaunchPlan(queue.QueueId, launch.Region, bucket, queue.ResultPrefix, type, image.ImageId, agentPath, queueBytes, upload, userData, deadline, request);

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Spawn.Aws;
 using Spawn.Aws.Launch;
+using Spawn.Core.Model;
+using Spawn.Core.Parsing;
+using Spawn.Core.Validation;
 
 namespace Spawn.Cli.Launch;
 
@@ -27,7 +30,10 @@ internal static class LaunchCommand
     private static async Task<int> RunAsync(LaunchOptions options, ParseResult result, TimeProvider clock, CancellationToken cancellationToken)
     {
         var stderr = Console.Error;
-        if (LaunchQueueFile.Prepare(result.GetValue(options.BatchQueue)!, result.GetValue(options.Bucket), clock, stderr) is not { } queue)
+        var path = result.GetValue(options.BatchQueue)!;
+        // A --parallel that is not valid is reported with the other flags, below; the copy is not given it.
+        var parallel = result.GetValue(options.Slots.Parallel) is { } p && ParallelLimit.Parse(p) is not null ? p : null;
+        if (LaunchQueueFile.Prepare(path, result.GetValue(options.Bucket), parallel, clock, stderr) is not { } queue)
         {
             return 2;
         }
@@ -44,7 +50,13 @@ internal static class LaunchCommand
             using var ssm = AwsClients.Ssm(launch.Region);
             using var s3 = S3ClientFactory.Create(launch.Region);
             var launcher = new QueueLauncher(ec2, ssm, s3, clock);
-            var plan = await launcher.PlanAsync(launch, queue.Queue, queue.Bytes, cancellationToken).ConfigureAwait(false);
+            var type = await launcher.DescribeTypeAsync(launch.InstanceType, cancellationToken).ConfigureAwait(false);
+            if (!Fits(path, queue.Queue, queue.Positions, launch, type, stderr))
+            {
+                return 2;
+            }
+
+            var plan = await launcher.PlanAsync(launch, queue.Queue, queue.Bytes, type, cancellationToken).ConfigureAwait(false);
             if (result.GetValue(options.DryRun))
             {
                 LaunchOutput.WriteDryRun(Console.Out, plan, json);
@@ -66,6 +78,26 @@ internal static class LaunchCommand
             await stderr.WriteLineAsync($"error: {AwsErrorText.Describe(e)}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A job that asks for more vCPUs or GPUs than the instance type has would never start there: each is an error at its
+    /// field, before anything is created. A GPU queue on the default image gets a note: it has no NVIDIA driver.
+    /// </summary>
+    private static bool Fits(string path, QueueDefinition queue, FieldPositions positions, LaunchRequest launch, InstanceTypeInfo type, TextWriter stderr)
+    {
+        var errors = MachineFit.Check(queue, positions, InstanceFit.Target(launch, type));
+        foreach (var error in errors)
+        {
+            stderr.WriteLine(error.Format(path));
+        }
+
+        if (errors.Count == 0 && launch.Ami is null && queue.Jobs.Any(j => j.Gpus > 0))
+        {
+            stderr.WriteLine("note: the default image (Amazon Linux 2023) has no NVIDIA driver: give GPU jobs an image with one (--ami, e.g. an AWS Deep Learning AMI), or install it in a job");
+        }
+
+        return errors.Count == 0;
     }
 
     /// <summary>So every later command needs only the queue id (or the instance id); the queue file's path gives <c>spawn queue report</c> its graph.</summary>

@@ -34,6 +34,12 @@ internal static class LaunchFlags
             }
         }
 
+        var slots = options.Slots.Read(result);
+        foreach (var slotProblem in slots.Problems())
+        {
+            Problem(slotProblem);
+        }
+
         if (result.GetValue(options.DiskSize) is { } size and (< 1 or > 65536))
         {
             Problem($"--disk-size {size}: a gp3 volume is 1 to 65536 GiB");
@@ -70,6 +76,10 @@ internal static class LaunchFlags
                 tags,
                 result.GetValue(options.KeepInstance),
                 Path.GetFullPath(agentDirectory!))
+            {
+                Cpus = slots.Cpus,
+                Gpus = slots.Gpus,
+            }
             : null;
     }
 }

@@ -40,6 +40,9 @@ internal sealed class LaunchOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result as one JSON object" };
 
+    /// <summary><c>--parallel</c> (into the uploaded copy's max_parallel), <c>--cpus</c> and <c>--gpus</c> (what the instance has).</summary>
+    public Spawn.Hosting.SlotOptions Slots { get; } = new();
+
     public IEnumerable<Option> All =>
-        [BatchQueue, InstanceType, Region, Spot, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, Bucket, KeepInstance, AgentDir, DryRun, Json];
+        [BatchQueue, InstanceType, Region, Spot, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, Bucket, KeepInstance, AgentDir, DryRun, Json, .. Slots.All];
 }
