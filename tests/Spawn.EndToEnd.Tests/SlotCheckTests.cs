@@ -81,4 +81,14 @@ public sealed class SlotCheckTests : IDisposable
         Assert.Equal(expected, run.Stderr.Trim());
         Assert.False(File.Exists(Path.Combine(_ws.Work, "ran.txt")), "the job ran");
     }
+
+    [Fact]
+    public async Task The_parallel_ensemble_example_runs_here_with_gpus_given()
+    {
+        var run = await _ws.RunQueueAsync(Binaries.Example("ensemble-queue.json"), "--gpus", "3");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("up to 3 jobs at once", run.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_ws.Work, "models", "ensemble.pt")), "the ensemble was not written");
+    }
 }

@@ -107,4 +107,14 @@ public sealed class SlotFieldTests
     {
         Assert.Equal([expected], Parse.Errors(json));
     }
+
+    [Fact]
+    public void The_parallel_ensemble_example_trains_its_three_models_side_by_side_on_a_gpu_each()
+    {
+        var queue = Parse.Valid(File.ReadAllText(Parse.RepositoryFile("examples", "ensemble-queue.json")));
+
+        Assert.Equal(3, queue.MaxParallel.Count);
+        Assert.Equal(["train_resnet", "train_efficientnet", "train_vit"], queue.Jobs.Where(j => j.Gpus == 1).Select(j => j.JobId));
+        Assert.All(queue.Jobs.Where(j => j.Gpus is null), j => Assert.Null(j.Cpus));
+    }
 }
