@@ -83,6 +83,15 @@ public sealed class SlotCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_says_how_many_jobs_run_at_once()
+    {
+        var result = await _ws.SpawnAsync("queue", "validate", Binaries.Example("ensemble-queue.json"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("  at once         up to 3 jobs (max_parallel)\n", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_parallel_ensemble_example_runs_here_with_gpus_given()
     {
         var run = await _ws.RunQueueAsync(Binaries.Example("ensemble-queue.json"), "--gpus", "3");
