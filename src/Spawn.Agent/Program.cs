@@ -15,7 +15,7 @@ if (args is [AttemptLauncher.Verb])
 // A terminal closed while the queue runs must not turn the orderly stop that its SIGHUP starts into a crash.
 VanishingTerminal.Install();
 
-var root = new RootCommand("spored — the spawn batch-queue agent") { RunQueueCommand.Create(TimeProvider.System) };
+var root = new RootCommand("spored — the spawn batch-queue agent") { RunQueueCommand.Create(TimeProvider.System), CancelSpotRequestCommand.Create(TimeProvider.System) };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

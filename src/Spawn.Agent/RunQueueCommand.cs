@@ -29,8 +29,19 @@ internal static class RunQueueCommand
         {
             Description = "Once the queue has ended (exit 0, 1 or 2) and its final state is stored, run `systemctl poweroff` (not after SIGINT/SIGTERM)",
         };
+        var resumeFromS3 = new Option<DateTimeOffset?>("--resume-from-s3")
+        {
+            Description = "SINCE (UTC): on a machine with no state file, start from the queue's state in S3 if that run started at or after SINCE, "
+                + "first restoring completed jobs' result_paths (a new instance of a spot queue)",
+            CustomParser = ParseTime,
+        };
+        var resumedAt = new Option<DateTimeOffset?>("--resumed-at")
+        {
+            Description = "TIME (UTC) of `spawn queue resume`: with --resume-from-s3, failed and skipped jobs run again, and cancel requests older than TIME are ignored",
+            CustomParser = ParseTime,
+        };
         var slotOptions = new SlotOptions();
-        var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff };
+        var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff, resumeFromS3, resumedAt };
         foreach (var option in slotOptions.All)
         {
             command.Options.Add(option);
@@ -40,10 +51,15 @@ internal static class RunQueueCommand
         {
             // Asked first, and never waited for: see ThisInstance.
             await using var instance = new ThisInstance(clock, Console.Out);
-            var identity = instance.Identify();
+            var duties = new AgentDuties(instance.Identify(), instance.Notices(), result.GetValue(resumeFromS3), result.GetValue(resumedAt));
             using var signals = new SignalCancellation(Console.Error);
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
-            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), slotOptions.Read(result), identity, signals, clock).ConfigureAwait(false);
+            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), slotOptions.Read(result), duties, signals, clock).ConfigureAwait(false);
+            if (code == QueueRun.InterruptedByNotice)
+            {
+                await AwaitTheMachinesEndAsync(signals, clock).ConfigureAwait(false);
+                return code;
+            }
 
             // Everything the run stores is stored by now (the final state at every ending, the S3 mirror flushed). A
             // signal means systemd is stopping the agent: the machine is already going down, or someone wants it kept.
@@ -52,6 +68,9 @@ internal static class RunQueueCommand
             {
                 Console.Out.WriteLine($"{QueueStateJson.FormatTime(clock.GetUtcNow())} {Ending(code, finalState)}; powering off");
                 Console.Out.Flush();
+
+                // First, or a persistent spot request would have EC2 start the instance (or a replacement) again.
+                await CancelSpotRequestCommand.CancelIfSpotAsync(await instance.DescriptionAsync().ConfigureAwait(false), clock, signals.Token).ConfigureAwait(false);
                 await new PowerOff(clock, Console.Error).RequestAsync(signals.Token).ConfigureAwait(false);
             }
 
@@ -62,7 +81,7 @@ internal static class RunQueueCommand
 
     /// <summary>The exit code, where the final state was stored (null when nothing ran), and whether another agent holds the state.</summary>
     private static async Task<(int Code, string? FinalState, bool HeldElsewhere)> RunAsync(
-        string queueFile, RunLocations where, bool fresh, SlotFlags flags, Task<InstanceIdentity?> identity, SignalCancellation signals, TimeProvider clock)
+        string queueFile, RunLocations where, bool fresh, SlotFlags flags, AgentDuties duties, SignalCancellation signals, TimeProvider clock)
     {
         var loaded = QueueFileLoading.LoadValid(queueFile, clock, Console.Error);
         if (loaded?.Queue is not QueueDefinition queue
@@ -83,9 +102,42 @@ internal static class RunQueueCommand
         }
 
         var code = await new QueueRun(clock, Console.Error)
-            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, slots, new AgentDuties(identity))
+            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, slots, duties)
             .ConfigureAwait(false);
         return (code, where.FinalStateLocation(queue), false);
+    }
+
+    /// <summary>
+    /// After a spot interruption notice the agent stays, starting nothing, until EC2 stops or terminates the machine
+    /// (systemd's SIGTERM ends the wait). Should the machine still be here after <see cref="NoticePatience"/>, the agent
+    /// exits all the same; systemd starts it again and it resumes the queue.
+    /// </summary>
+    private static async Task AwaitTheMachinesEndAsync(SignalCancellation signals, TimeProvider clock)
+    {
+        Console.Out.WriteLine($"{QueueStateJson.FormatTime(clock.GetUtcNow())} waiting for EC2 to take the instance (at most {NoticePatience.TotalMinutes:0} min); nothing more starts");
+        Console.Out.Flush();
+        try
+        {
+            await Task.Delay(NoticePatience, clock, signals.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The machine is going down, as announced.
+        }
+    }
+
+    private static readonly TimeSpan NoticePatience = TimeSpan.FromMinutes(10);
+
+    private static DateTimeOffset? ParseTime(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+
+        result.AddError($"not a time: \"{text}\" (expected UTC, e.g. 2026-01-31T12:00:00Z)");
+        return null;
     }
 
     private static string Ending(int code, string? finalState) => code switch

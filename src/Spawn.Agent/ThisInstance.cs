@@ -11,7 +11,7 @@ internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsy
 {
     private readonly CancellationTokenSource stopping = new();
     private InstanceMetadata? metadata;
-    private Task<InstanceIdentity?> identity = Task.FromResult<InstanceIdentity?>(null);
+    private Task<InstanceDescription?> description = Task.FromResult<InstanceDescription?>(null);
 
     /// <summary>
     /// Starts asking and returns at once: the queue does not wait for the answer. On EC2 it comes within milliseconds,
@@ -32,11 +32,22 @@ internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsy
 
         if (metadata is not null)
         {
-            identity = DescribeAsync(metadata);
+            description = DescribeAsync(metadata);
         }
 
-        return identity;
+        return IdentityAsync();
     }
+
+    /// <summary>
+    /// The spot interruption notices of this instance (<see cref="SpotNotices"/>: it looks only once the instance says
+    /// it is a spot instance), or null when the metadata service is turned off. Call after <see cref="Identify"/>.
+    /// </summary>
+    public SpotNotices? Notices() => metadata is null ? null : new SpotNotices(metadata, description, clock, output);
+
+    /// <summary>What the metadata service said (null: nothing); call after <see cref="Identify"/>.</summary>
+    public Task<InstanceDescription?> DescriptionAsync() => description;
+
+    private async Task<InstanceIdentity?> IdentityAsync() => (await description.ConfigureAwait(false))?.Identity;
 
     public async ValueTask DisposeAsync()
     {
@@ -44,7 +55,7 @@ internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsy
         await stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await identity.ConfigureAwait(false);
+            await description.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -54,7 +65,7 @@ internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsy
         stopping.Dispose();
     }
 
-    private async Task<InstanceIdentity?> DescribeAsync(InstanceMetadata service)
+    private async Task<InstanceDescription?> DescribeAsync(InstanceMetadata service)
     {
         var described = await service.DescribeAsync(stopping.Token).ConfigureAwait(false);
         if (described is not null)
@@ -63,6 +74,6 @@ internal sealed class ThisInstance(TimeProvider clock, TextWriter output) : IAsy
             output.Flush();
         }
 
-        return described?.Identity;
+        return described;
     }
 }

@@ -21,6 +21,9 @@ public sealed class InstanceMetadata : IDisposable
     private readonly HttpClient http;
     private readonly Uri endpoint;
 
+    /// <summary>The session token of <see cref="ReadAsync"/>, kept between looks (IMDS gives it for six hours).</summary>
+    private string? sessionToken;
+
     public InstanceMetadata(Uri endpoint)
     {
         this.endpoint = endpoint;
@@ -72,6 +75,33 @@ public sealed class InstanceMetadata : IDisposable
             : null;
     }
 
+    /// <summary>
+    /// One item under <c>/latest/</c> (e.g. <c>meta-data/spot/instance-action</c>) with a session token kept for the
+    /// next look; null for a 404 or no answer. A refused token is asked for again once.
+    /// </summary>
+    public async Task<string?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        for (var fresh = 0; fresh < 2; fresh++)
+        {
+            var token = Volatile.Read(ref sessionToken) ?? await TokenAsync(cancellationToken).ConfigureAwait(false);
+            if (token is null)
+            {
+                return null;
+            }
+
+            Volatile.Write(ref sessionToken, token);
+            var (status, body) = await SendWithStatusAsync(() => GetRequest(path, token), cancellationToken).ConfigureAwait(false);
+            if (status != HttpStatusCode.Unauthorized)
+            {
+                return body;
+            }
+
+            Volatile.Write(ref sessionToken, null);
+        }
+
+        return null;
+    }
+
     public void Dispose() => http.Dispose();
 
     private Task<string?> TokenAsync(CancellationToken cancellationToken) =>
@@ -83,33 +113,41 @@ public sealed class InstanceMetadata : IDisposable
         }, cancellationToken);
 
     private Task<string?> GetAsync(string path, string token, CancellationToken cancellationToken) =>
-        SendAsync(() =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint, "/latest/" + path));
-            request.Headers.Add("X-aws-ec2-metadata-token", token);
-            return request;
-        }, cancellationToken);
+        SendAsync(() => GetRequest(path, token), cancellationToken);
+
+    private HttpRequestMessage GetRequest(string path, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint, "/latest/" + path));
+        request.Headers.Add("X-aws-ec2-metadata-token", token);
+        return request;
+    }
 
     /// <summary>The body of a 200 answer, trimmed; null for any other answer, or none after <see cref="Tries"/> tries.</summary>
-    private async Task<string?> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    private async Task<string?> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken) =>
+        (await SendWithStatusAsync(request, cancellationToken).ConfigureAwait(false)).Body;
+
+    /// <summary>The last answer's status (null: none) and, for a 200, its trimmed body.</summary>
+    private async Task<(HttpStatusCode? Status, string? Body)> SendWithStatusAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
     {
+        HttpStatusCode? status = null;
         for (var attempt = 1; attempt <= Tries; attempt++)
         {
             try
             {
                 using var message = request();
                 using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                status = response.StatusCode;
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     var body = (await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim();
-                    return body.Length > 0 ? body : null;
+                    return (status, body.Length > 0 ? body : null);
                 }
 
                 // 404: this instance has no such item. 401/403: the token is refused, or IMDS is turned off for the
                 // instance. Neither is cured by asking again.
                 if ((int)response.StatusCode < 500)
                 {
-                    return null;
+                    return (status, null);
                 }
             }
             catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
@@ -118,6 +156,6 @@ public sealed class InstanceMetadata : IDisposable
             }
         }
 
-        return null;
+        return (status, null);
     }
 }

@@ -11,7 +11,10 @@ namespace Spawn.Aws;
 /// GET at once, then one every <see cref="Interval"/>. A look that fails (no network, no permission, no answer within
 /// a few seconds) is reported once and the watch goes on: a network blip must neither end a queue nor stop the watch.
 /// </summary>
-public sealed class S3CancelRequests(IAmazonS3 client, string bucket, string prefix, TimeProvider clock, TextWriter log) : ICancelRequests, IDisposable
+/// <param name="notBefore">Requests made before this are history even if the queue started earlier: a queue cancelled,
+/// then resumed on a new instance by <c>spawn queue resume</c> at this time, must not end again at once.</param>
+public sealed class S3CancelRequests(IAmazonS3 client, string bucket, string prefix, TimeProvider clock, TextWriter log, DateTimeOffset? notBefore = null)
+    : ICancelRequests, IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -55,7 +58,8 @@ public sealed class S3CancelRequests(IAmazonS3 client, string bucket, string pre
             using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, look.Token).ConfigureAwait(false);
             var body = await ReadBodyAsync(response.ResponseStream, look.Token).ConfigureAwait(false);
             var storedAt = response.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : clock.GetUtcNow();
-            return storedAt + ClockSlack < since ? null : CancelRequestJson.Parse(body, storedAt);
+            var floor = notBefore is { } resumed && resumed > since ? resumed : since;
+            return storedAt + ClockSlack < floor ? null : CancelRequestJson.Parse(body, storedAt);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

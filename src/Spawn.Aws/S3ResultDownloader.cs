@@ -85,14 +85,18 @@ public sealed class S3ResultDownloader(IAmazonS3 client, S3Retry retry)
     }
 
     /// <summary>Writes to a temporary file first, so an interrupted download never looks like a complete one.</summary>
-    private async Task FetchAsync(string bucket, ResultObject item, string outputDirectory, IDownloadObserver observer, CancellationToken cancellationToken)
+    private Task FetchAsync(string bucket, ResultObject item, string outputDirectory, IDownloadObserver observer, CancellationToken cancellationToken) =>
+        FetchToAsync(bucket, item.Key, Path.Combine(outputDirectory, item.RelativePath.Replace('/', Path.DirectorySeparatorChar)),
+            total => observer.Progressed(item.RelativePath, total), cancellationToken);
+
+    /// <summary>One object to <paramref name="target"/> (its directory made as needed), through a temporary file beside it.</summary>
+    public async Task FetchToAsync(string bucket, string key, string target, Action<long>? progressed, CancellationToken cancellationToken)
     {
-        var target = Path.Combine(outputDirectory, item.RelativePath.Replace('/', Path.DirectorySeparatorChar));
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + ".part";
         try
         {
-            using (var response = await client.GetObjectAsync(bucket, item.Key, cancellationToken).ConfigureAwait(false))
+            using (var response = await client.GetObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false))
             await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
             {
                 var buffer = new byte[BufferSize];
@@ -102,7 +106,7 @@ public sealed class S3ResultDownloader(IAmazonS3 client, S3Retry retry)
                 {
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     total += read;
-                    observer.Progressed(item.RelativePath, total);
+                    progressed?.Invoke(total);
                 }
             }
 

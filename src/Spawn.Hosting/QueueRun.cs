@@ -19,6 +19,12 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
     /// <summary>How long an agent on EC2 waits for its instance role's credentials before it refuses the run.</summary>
     public static readonly TimeSpan InstanceCredentialPatience = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The exit code of a run stopped by a spot interruption notice (EX_TEMPFAIL): not an ending, so systemd may start
+    /// the agent again, which resumes; neither 1 nor 2, so nothing powers off.
+    /// </summary>
+    public const int InterruptedByNotice = 75;
+
     /// <summary>Runs the queue and returns the process exit code (0, 1, 2 for an unusable state file, 130/143 interrupted).</summary>
     /// <param name="queueIdGenerated">The file had no queue_id: an existing state file's id is taken, so the run resumes.</param>
     /// <param name="slots">Jobs at once and the machine's CPUs and GPUs (<see cref="RunSlots.Resolve"/>), for the runner.</param>
@@ -63,6 +69,16 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 errors.WriteLine($"--fresh: previous state kept as {backup}");
             }
 
+            if (agent?.ResumeFromS3Since is { } since && where.ResultBucket(queue) is { } home && !File.Exists(where.StateFile))
+            {
+                var resumption = new S3Resumption(home, Environment.CurrentDirectory, clock, errors);
+                if (await resumption.SeedAsync(queue, where.StateFile, since, newChance: agent.ResumedAt is not null, signals.Token).ConfigureAwait(false) is { } unresumable)
+                {
+                    errors.WriteLine($"error: {unresumable}");
+                    return 2;
+                }
+            }
+
             var durable = new DurableStateStore(where.StateFile);
             if (queueIdGenerated && await durable.LoadAsync(signals.Token).ConfigureAwait(false) is { } saved)
             {
@@ -72,7 +88,7 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
             var results = CreateResultStore(queue, where);
             await using var mirror = results is S3ResultStore s3 ? new MirroredStateStore(durable, s3, clock, errors) : null;
             using var cancelRequests = agent is not null && where.ResultBucket(queue) is { } bucket
-                ? new S3CancelRequests(S3ClientFactory.Create(region: null), bucket, queue.ResultPrefix, clock, errors)
+                ? new S3CancelRequests(S3ClientFactory.Create(region: null), bucket, queue.ResultPrefix, clock, errors, agent.ResumedAt)
                 : null;
             var runner = new QueueRunner(
                 queue,
@@ -84,9 +100,19 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
                 observer,
                 clock,
                 Random.Shared.NextDouble,
-                new RunHost(agent?.Instance ?? RunHost.Local.Instance, cancelRequests, signals.SkipGrace, cgroups is null ? "process group" : "cgroup"));
+                new RunHost(
+                    agent?.Instance ?? RunHost.Local.Instance,
+                    cancelRequests,
+                    agent?.Notices,
+                    signals.SkipGrace,
+                    cgroups is null ? "process group" : "cgroup"));
             var outcome = await runner.RunAsync(signals.Token).ConfigureAwait(false);
-            return outcome.Interrupted ? signals.ExitCode : outcome.ExitCode;
+            return outcome switch
+            {
+                { Notice: not null } => InterruptedByNotice,
+                { Interrupted: true } => signals.ExitCode,
+                _ => outcome.ExitCode,
+            };
         }
         catch (StateStoreException e)
         {

@@ -3,6 +3,7 @@
 
     python3 imds_stub.py --host H --port P --instance-id I --region R --instance-type T
         [--life-cycle on-demand|spot] [--role NAME --access-key-id K --secret-access-key S --token T]
+        [--spot-action-file F] [--rebalance-file F]
 
 PUT /latest/api/token (with X-aws-ec2-metadata-token-ttl-seconds) returns a session token; every GET must carry it
 in X-aws-ec2-metadata-token, else 401, as IMDSv2 does. Served with a valid token:
@@ -11,6 +12,9 @@ in X-aws-ec2-metadata-token, else 401, as IMDSv2 does. Served with a valid token
     /latest/meta-data/iam/security-credentials/        the role's name (with --role)
     /latest/meta-data/iam/security-credentials/ROLE    the credentials JSON the SDKs expect
     /latest/dynamic/instance-identity/document         JSON with instanceId, region, instanceType, architecture
+    /latest/meta-data/spot/instance-action             the content of --spot-action-file while it exists, else 404
+                                                       (a test writes {"action": "stop", "time": "…"} there: a notice)
+    /latest/meta-data/events/recommendations/rebalance the content of --rebalance-file while it exists, else 404
 
 Each request line goes to stderr. "ready" is printed on stdout once the port is open, so a test can wait for it.
 Standard library only: it runs on the machine image the tests run on, and inside the test's network namespace.
@@ -39,6 +43,8 @@ def parse_args():
     parser.add_argument("--access-key-id")
     parser.add_argument("--secret-access-key")
     parser.add_argument("--token", help="the role credentials' session token")
+    parser.add_argument("--spot-action-file", help="served as meta-data/spot/instance-action while it exists")
+    parser.add_argument("--rebalance-file", help="served as meta-data/events/recommendations/rebalance while it exists")
     args = parser.parse_args()
     role_parts = [args.role, args.access_key_id, args.secret_access_key, args.token]
     if any(role_parts) and not all(role_parts):
@@ -48,6 +54,14 @@ def parse_args():
 
 def iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_if_there(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
 
 
 def architecture():
@@ -94,6 +108,10 @@ def make_handler(args):
             "/latest/meta-data/instance-life-cycle": lambda: args.life_cycle,
             "/latest/dynamic/instance-identity/document": document,
         }
+        for path, file in (("/latest/meta-data/spot/instance-action", args.spot_action_file),
+                           ("/latest/meta-data/events/recommendations/rebalance", args.rebalance_file)):
+            if file:
+                found[path] = (lambda f: lambda: read_if_there(f))(file)
         if args.role:
             found["/latest/meta-data/iam/security-credentials/"] = lambda: args.role
             found["/latest/meta-data/iam/security-credentials"] = lambda: args.role
@@ -153,6 +171,9 @@ def make_handler(args):
                 self.send(404, "Not Found")
                 return
             body = answer()
+            if body is None:
+                self.send(404, "Not Found")
+                return
             self.send(200, body, "application/json" if body.startswith("{") else "text/plain")
 
     return Handler

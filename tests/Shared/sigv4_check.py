@@ -32,3 +32,23 @@ s3_get 'queues/{key}' /dev/null | sed -n 's/^Authorization: //p'
     ours = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.strip()
     theirs = request.headers["Authorization"]
     print("same" if ours == theirs else f"different for {url}: bootstrap {ours!r}, botocore {theirs!r}")
+
+# The EC2 query calls the bootstrap makes to cancel its own spot request (signed_get with a canonical query string).
+from botocore.auth import SigV4Auth
+
+query = "Action=DescribeSpotInstanceRequests&Filter.1.Name=instance-id&Filter.1.Value.1=i-0abc123&Version=2016-11-15"
+url = f"https://ec2.eu-west-1.amazonaws.com/?{query}"
+request = AWSRequest(method="GET", url=url)
+request.headers["X-Amz-Content-SHA256"] = EMPTY
+SigV4Auth(Credentials("AKIDEXAMPLE", SECRET, "IQoJb3JpZ2luX2VjEXAMPLE/token+with=chars"), "ec2", "eu-west-1").add_auth(request)
+script = f"""
+set -euo pipefail
+eval "$(sed -n '/^json_field()/,/^# Downloads and verifies/p' '{bootstrap}')"
+date() {{ echo {request.headers['X-Amz-Date']}; }}
+curl() {{ printf '%s\\n' "$@"; }}
+access_key=AKIDEXAMPLE secret_key='{SECRET}' session_token='IQoJb3JpZ2luX2VjEXAMPLE/token+with=chars'
+signed_get ec2 eu-west-1 ec2.eu-west-1.amazonaws.com / '{query}' '{url}' /dev/null | sed -n 's/^Authorization: //p'
+"""
+ours = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+theirs = request.headers["Authorization"]
+print("same" if ours == theirs else f"different for {url}: bootstrap {ours!r}, botocore {theirs!r}")

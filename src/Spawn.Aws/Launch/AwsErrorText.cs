@@ -15,7 +15,7 @@ public static class AwsErrorText
         AmazonServiceException { ErrorCode: "AuthFailure" or "InvalidClientTokenId" or "SignatureDoesNotMatch" or "ExpiredToken" } e =>
             $"the AWS credentials were refused ({e.ErrorCode}): {e.Message}",
         AmazonServiceException { ErrorCode: "InsufficientInstanceCapacity" } e =>
-            $"EC2 has no capacity for this instance type here right now: {e.Message} (try another type, zone (--subnet) or region, or later)",
+            $"EC2 has no capacity for this instance type here right now: {e.Message} (try another type, zone (--subnet) or region, or later; for spot, --spot-fallback on-demand)",
         AmazonServiceException { ErrorCode: "InvalidInstanceType" or "InvalidParameterValue" } e when e.Message.Contains("instance type", StringComparison.OrdinalIgnoreCase) =>
             $"unknown instance type: {e.Message}",
         _ => S3Failure.Describe(error),

@@ -53,6 +53,7 @@ public sealed class InstanceLookup(IAmazonEC2 ec2, string region)
             instance.LaunchTime is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
             tags.GetValueOrDefault(InstanceTags.QueueId),
             results?.Bucket,
-            results?.Prefix);
+            results?.Prefix,
+            instance.InstanceLifecycle?.Value ?? "on-demand");
     }
 }

@@ -15,7 +15,11 @@ public sealed record LaunchPlan(
     AgentUpload Upload,
     string UserData,
     int DeadlineMinutes,
-    RunInstancesRequest Request);
+    RunInstancesRequest Request)
+{
+    /// <summary>What the launch does other than asked, in one line (a spot request EC2 will not stop on interruption).</summary>
+    public string? Note { get; init; }
+}
 
-/// <summary>A queue sent to an instance.</summary>
-public sealed record LaunchedQueue(LaunchPlan Plan, string InstanceId, DateTimeOffset LaunchedAt);
+/// <summary>A queue sent to an instance; <paramref name="OnDemandInstead"/>: spot had no capacity (<c>--spot-fallback on-demand</c>), and why.</summary>
+public sealed record LaunchedQueue(LaunchPlan Plan, string InstanceId, DateTimeOffset LaunchedAt, string? OnDemandInstead = null);

@@ -10,4 +10,5 @@ public sealed record LaunchedInstance(
     DateTimeOffset? LaunchTime,
     string? QueueId,
     string? Bucket,
-    string? Prefix);
+    string? Prefix,
+    string? LifeCycle = null);

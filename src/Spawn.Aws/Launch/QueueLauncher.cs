@@ -17,6 +17,16 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
     /// <summary>The dead-man switch's margin over the queue's longest legal run: boot, bootstrap, final uploads.</summary>
     public static readonly TimeSpan DeadlineMargin = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How far the instance's clock may be behind this machine's: a replacement spot instance takes a stored state
+    /// whose run started at most this long before the launch as this launch's.
+    /// </summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>EC2's answers that mean "no spot capacity (at this price) now", for <c>--spot-fallback on-demand</c>.</summary>
+    private static readonly string[] NoSpotCapacity =
+        ["InsufficientInstanceCapacity", "SpotMaxPriceTooLow", "MaxSpotInstanceCountExceeded", "InsufficientCapacity", "capacity-not-available", "UnfulfillableCapacity"];
+
     /// <summary>What EC2 says of the instance type: the queue is checked against its vCPUs and GPUs before anything else.</summary>
     public Task<InstanceTypeInfo> DescribeTypeAsync(string instanceType, CancellationToken cancellationToken) =>
         Ask("cannot describe the instance type", () => InstanceTypeInfo.DescribeAsync(ec2, instanceType, cancellationToken));
@@ -29,16 +39,37 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
         var agentPath = AgentBuilds.Find(launch.AgentDirectory, type);
         var upload = new AgentUploader(s3, bucket, queue.ResultPrefix).Plan(agentPath, queueBytes);
         var deadline = launch.KeepInstance ? 0 : DeadlineMinutes(queue);
-        var userData = UserDataScript.Render(new BootstrapSettings(queue.QueueId, bucketRegion, bucket, upload, deadline, PowerOffWhenDone: !launch.KeepInstance)
+        var userData = UserDataScript.Render(new BootstrapSettings(
+            queue.QueueId, bucketRegion, bucket, upload, deadline, PowerOffWhenDone: !launch.KeepInstance,
+            // A spot instance's replacement (a persistent request relaunches a terminated one) goes on from S3.
+            launch.ResumeFromS3Since ?? (launch.Spot ? clock.GetUtcNow() - ClockSkew : null),
+            launch.ResumedAt)
         {
             AgentFlags = InstanceFit.AgentFlags(launch, type),
         });
         var request = RunInstancesRequests.Build(launch, queue, image, userData);
-        await DryRunAsync(request, launch, cancellationToken).ConfigureAwait(false);
-        return new LaunchPlan(queue.QueueId, launch.Region, bucket, queue.ResultPrefix, type, image.ImageId, agentPath, queueBytes, upload, userData, deadline, request);
+        string? note = null;
+        try
+        {
+            await DryRunAsync(request, launch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LaunchException e) when (launch.Spot && e.InnerException is AmazonEC2Exception refused && RefusesStop(refused))
+        {
+            // Some types (and images) cannot be stopped by EC2 on interruption: a one-time request, terminated instead.
+            RunInstancesRequests.MakeOneTime(request);
+            await DryRunAsync(request, launch, cancellationToken).ConfigureAwait(false);
+            note = $"{launch.InstanceType} cannot be stopped on interruption ({refused.Message}): a one-time spot request instead, whose instance EC2 "
+                + "terminates on interruption; go on with `spawn queue resume`";
+        }
+
+        return new LaunchPlan(queue.QueueId, launch.Region, bucket, queue.ResultPrefix, type, image.ImageId, agentPath, queueBytes, upload, userData, deadline, request)
+        {
+            Note = note,
+        };
     }
 
-    public async Task<LaunchedQueue> LaunchAsync(LaunchPlan plan, CancellationToken cancellationToken)
+    /// <param name="spotFallbackOnDemand">When EC2 has no spot capacity for the request, launch the same instance on-demand.</param>
+    public async Task<LaunchedQueue> LaunchAsync(LaunchPlan plan, CancellationToken cancellationToken, bool spotFallbackOnDemand = false)
     {
         var uploader = new AgentUploader(s3, plan.Bucket, plan.Prefix);
         await Ask($"cannot upload the agent to s3://{plan.Bucket}/{plan.Prefix}/agent/", async () =>
@@ -49,8 +80,17 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
         try
         {
             plan.Request.DryRun = false;
-            var response = await ec2.RunInstancesAsync(plan.Request, cancellationToken).ConfigureAwait(false);
-            return new LaunchedQueue(plan, response.Reservation.Instances[0].InstanceId, clock.GetUtcNow());
+            try
+            {
+                var response = await ec2.RunInstancesAsync(plan.Request, cancellationToken).ConfigureAwait(false);
+                return new LaunchedQueue(plan, response.Reservation.Instances[0].InstanceId, clock.GetUtcNow());
+            }
+            catch (AmazonEC2Exception e) when (spotFallbackOnDemand && plan.Request.InstanceMarketOptions is not null && NoSpotCapacity.Contains(e.ErrorCode))
+            {
+                RunInstancesRequests.MakeOnDemand(plan.Request);
+                var response = await ec2.RunInstancesAsync(plan.Request, cancellationToken).ConfigureAwait(false);
+                return new LaunchedQueue(plan, response.Reservation.Instances[0].InstanceId, clock.GetUtcNow(), $"no spot capacity ({e.ErrorCode}): launched on-demand (--spot-fallback on-demand)");
+            }
         }
         catch (Exception e) when (AwsErrorText.IsAwsFailure(e))
         {
@@ -122,6 +162,12 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
             ? $"no instance profile \"{profile}\": run `spawn setup` once (it creates the role the agent needs), or pass --iam-role PROFILE"
             : $"no instance profile \"{profile}\" (--iam-role): check the name, or run `spawn setup` and leave --iam-role out");
     }
+
+    /// <summary>EC2 refusing the persistent, stop-on-interruption request itself (not the rest of the launch).</summary>
+    private static bool RefusesStop(AmazonEC2Exception e) =>
+        e.ErrorCode is "InvalidParameterCombination" or "UnsupportedOperation" or "Unsupported" or "InvalidParameterValue"
+        && (e.Message.Contains("interruption", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("persistent", StringComparison.OrdinalIgnoreCase)
+            || e.Message.Contains("stop", StringComparison.OrdinalIgnoreCase));
 
     // Real EC2 answers InvalidParameterValue "…iamInstanceProfile.name is invalid"; moto answers NoSuchEntity.
     private static bool IsMissingProfile(Exception e) =>

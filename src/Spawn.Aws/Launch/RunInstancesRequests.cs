@@ -31,10 +31,19 @@ public static class RunInstancesRequests
         };
         if (launch.Spot)
         {
+            // Persistent and stopped on interruption: the disk (local files, the state) survives an interruption, and
+            // EC2 starts the instance again when capacity returns; the unit resumes the queue. At the queue's end the
+            // agent cancels the request before it powers off, or EC2 would start a replacement (SpotRequestCancellation).
+            // EC2 allows stop only with a persistent request; the launcher falls back to one-time where it is refused.
             request.InstanceMarketOptions = new InstanceMarketOptionsRequest
             {
                 MarketType = MarketType.Spot,
-                SpotOptions = new SpotMarketOptions { SpotInstanceType = SpotInstanceType.OneTime, InstanceInterruptionBehavior = InstanceInterruptionBehavior.Terminate },
+                SpotOptions = new SpotMarketOptions
+                {
+                    SpotInstanceType = SpotInstanceType.Persistent,
+                    InstanceInterruptionBehavior = InstanceInterruptionBehavior.Stop,
+                    MaxPrice = launch.MaxPrice,
+                },
             };
 
             // The instance role may cancel only spot requests tagged spawn:queue-id (docs/iam.md).
@@ -68,6 +77,20 @@ public static class RunInstancesRequests
         request.SubnetId = launch.Subnet;
         request.KeyName = launch.KeyName;
         return request;
+    }
+
+    /// <summary>The same request with a one-time spot request that EC2 terminates on interruption (where stop is refused).</summary>
+    public static void MakeOneTime(RunInstancesRequest request)
+    {
+        request.InstanceMarketOptions.SpotOptions.SpotInstanceType = SpotInstanceType.OneTime;
+        request.InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior = InstanceInterruptionBehavior.Terminate;
+    }
+
+    /// <summary>The same request for an on-demand instance (no spot market, no spot request to tag).</summary>
+    public static void MakeOnDemand(RunInstancesRequest request)
+    {
+        request.InstanceMarketOptions = null;
+        request.TagSpecifications.RemoveAll(t => t.ResourceType == ResourceType.SpotInstancesRequest);
     }
 
     private static List<Tag> Tags(LaunchRequest launch, QueueDefinition queue)

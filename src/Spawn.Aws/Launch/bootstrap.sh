@@ -21,9 +21,13 @@ units=/etc/systemd/system
 say() { echo "spawn bootstrap: $*" >&2; }
 
 # A bootstrap that cannot install the agent ends the instance now, rather than leave it idle until the dead-man switch.
+# A persistent spot request (spawn launch --spot) would start a replacement, failing the same way: cancelled first.
 give_up() {
   say "$* (see this log: cloud-init-output.log, or 'aws ec2 get-console-output')"
-  if [ "$deadline_minutes" -gt 0 ]; then systemctl poweroff; fi
+  if [ "$deadline_minutes" -gt 0 ]; then
+    cancel_own_spot_request || say "could not cancel this instance's spot request: EC2 may start a replacement"
+    systemctl poweroff
+  fi
   exit 1
 }
 
@@ -49,6 +53,8 @@ Description=spawn dead-man switch: power the instance off
 
 [Service]
 Type=oneshot
+# A persistent spot request (spawn launch --spot) would have EC2 start the instance again: cancelled first, if any.
+ExecStartPre=-/usr/local/bin/spored cancel-spot-request
 ExecStart=/usr/bin/systemctl poweroff
 EOF
   systemctl daemon-reload
@@ -75,20 +81,27 @@ hmac_hex() { printf '%s' "$2" | openssl dgst -sha256 -hex -mac HMAC -macopt "hex
 # GET s3://$bucket/$1 into $2, signed with Signature Version 4 (keys hold only unreserved characters and '/':
 # `spawn launch` checks that, so they need no escaping).
 s3_get() {
-  local key=$1 out=$2 now day host path url scope signed_headers canonical_headers request_hash string_to_sign k signature
-  local empty_hash=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-  now=$(date -u +%Y%m%dT%H%M%SZ)
-  day=${now:0:8}
+  local key=$1 out=$2 host path
   if [ -n "$endpoint" ]; then
     host=${endpoint#*://}
     host=${host%%/*}
     path="/$bucket/$key"
-    url="${endpoint%/}$path"
+    signed_get s3 "$region" "$host" "$path" "" "${endpoint%/}$path" "$out"
   else
     host="$bucket.s3.$region.amazonaws.com"
     path="/$key"
-    url="https://$host$path"
+    signed_get s3 "$region" "$host" "$path" "" "https://$host$path" "$out"
   fi
+}
+
+# GET $6 into $7, signed with Signature Version 4 for service $1 in region $2: host $3, canonical path $4 and query $5
+# (parameters sorted by name, values of unreserved characters only, so nothing needs escaping).
+signed_get() {
+  local service=$1 sign_region=$2 host=$3 path=$4 query=$5 url=$6 out=$7
+  local now day scope signed_headers canonical_headers request_hash string_to_sign k signature
+  local empty_hash=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+  now=$(date -u +%Y%m%dT%H%M%SZ)
+  day=${now:0:8}
   signed_headers="host;x-amz-content-sha256;x-amz-date"
   canonical_headers="host:$host"$'\n'"x-amz-content-sha256:$empty_hash"$'\n'"x-amz-date:$now"$'\n'
   local -a extra=()
@@ -97,19 +110,49 @@ s3_get() {
     canonical_headers+="x-amz-security-token:$session_token"$'\n'
     extra=(-H "x-amz-security-token: $session_token")
   fi
-  request_hash=$(printf 'GET\n%s\n\n%s\n%s\n%s' "$path" "$canonical_headers" "$signed_headers" "$empty_hash" | sha256_hex)
-  scope="$day/$region/s3/aws4_request"
+  request_hash=$(printf 'GET\n%s\n%s\n%s\n%s\n%s' "$path" "$query" "$canonical_headers" "$signed_headers" "$empty_hash" | sha256_hex)
+  scope="$day/$sign_region/$service/aws4_request"
   string_to_sign=$(printf 'AWS4-HMAC-SHA256\n%s\n%s\n%s' "$now" "$scope" "$request_hash")
   k=$(printf '%s' "AWS4$secret_key" | od -An -v -tx1 | tr -d ' \n')
   k=$(hmac_hex "$k" "$day")
-  k=$(hmac_hex "$k" "$region")
-  k=$(hmac_hex "$k" s3)
+  k=$(hmac_hex "$k" "$sign_region")
+  k=$(hmac_hex "$k" "$service")
   k=$(hmac_hex "$k" aws4_request)
   signature=$(hmac_hex "$k" "$string_to_sign")
   curl -sSf --max-time 600 -o "$out" "${extra[@]}" \
     -H "x-amz-date: $now" -H "x-amz-content-sha256: $empty_hash" \
     -H "Authorization: AWS4-HMAC-SHA256 Credential=$access_key/$scope, SignedHeaders=$signed_headers, Signature=$signature" \
     "$url"
+}
+
+# On a spot instance, cancels the spot request that started it (found by this instance's id), as the agent does before
+# its own power-off: with a persistent request, EC2 would otherwise start the instance, or a replacement, again.
+cancel_own_spot_request() {
+  local token id life ec2_region host base query answer sir
+  token=$(curl -sSf --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$imds/latest/api/token") || return 1
+  life=$(curl -sSf --max-time 5 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/instance-life-cycle") || return 1
+  [ "$life" = spot ] || return 0
+  id=$(curl -sSf --max-time 5 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/instance-id") || return 1
+  ec2_region=$(curl -sSf --max-time 5 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/placement/region") || return 1
+  load_credentials || return 1
+  local ec2_endpoint=${AWS_ENDPOINT_URL_EC2:-${AWS_ENDPOINT_URL:-}}
+  if [ -n "$ec2_endpoint" ]; then
+    host=${ec2_endpoint#*://}
+    host=${host%%/*}
+    base=${ec2_endpoint%/}
+  else
+    host="ec2.$ec2_region.amazonaws.com"
+    base="https://$host"
+  fi
+  answer=$(mktemp)
+  query="Action=DescribeSpotInstanceRequests&Filter.1.Name=instance-id&Filter.1.Value.1=$id&Version=2016-11-15"
+  signed_get ec2 "$ec2_region" "$host" / "$query" "$base/?$query" "$answer" || { rm -f "$answer"; return 1; }
+  sir=$(tr '<>' '\n\n' < "$answer" | sed -n '/^spotInstanceRequestId$/{n;p;}' | head -n 1)
+  rm -f "$answer"
+  [ -n "$sir" ] || return 0
+  query="Action=CancelSpotInstanceRequests&SpotInstanceRequestId.1=$sir&Version=2016-11-15"
+  signed_get ec2 "$ec2_region" "$host" / "$query" "$base/?$query" /dev/null || return 1
+  say "cancelled spot request $sir of $id"
 }
 
 # Downloads and verifies; the role's credentials and the network may come up late, so it tries for ~5 minutes.

@@ -18,7 +18,7 @@ namespace Spawn.Aws.Setup;
 /// results (listed first): GetObject, ListBucket; checks the bucket exists before the first job
 /// (S3BucketCheck lists one key of the bucket, with no prefix): ListBucket;</item>
 /// <item>learns its spot request id (IMDS does not carry it) and cancels that request at the end so EC2 does
-/// not start a replacement: DescribeInstances, CancelSpotInstanceRequests.</item>
+/// not start a replacement: DescribeSpotInstanceRequests, CancelSpotInstanceRequests.</item>
 /// </list>
 /// Left out on purpose: s3:DeleteObject (nothing on the instance deletes; a job cannot erase results),
 /// s3:GetBucketLocation (the SDK learns a bucket's region from S3's <c>x-amz-bucket-region</c> answer, which
@@ -63,9 +63,10 @@ public static class AgentRolePolicies
             // does not exist, which is how the agent tells "no cancel request" and "no state yet" from a failure.
             Statement(writer, "QueueListing", ["s3:ListBucket"], bucketArn);
 
-            // Its own spot request id is only in DescribeInstances (SpotInstanceRequestId). Describe* calls
-            // support no resource-level permissions in IAM: "*" is the only resource it accepts. Read-only.
-            Statement(writer, "OwnInstance", ["ec2:DescribeInstances"], "*");
+            // Its own spot request is found by the instance that fulfilled it (filter instance-id); IMDS does not
+            // carry the id. Describe* calls support no resource-level permissions in IAM: "*" is the only resource
+            // it accepts. Read-only.
+            Statement(writer, "OwnSpotRequest", ["ec2:DescribeSpotInstanceRequests"], "*");
 
             // Only spot requests that spawn launch tagged (spawn:queue-id, tagged at RunInstances). IAM has no
             // condition that ties a request to the instance calling, so this is as tight as it goes. Account and

@@ -50,6 +50,13 @@ internal static class CancelCommand
                     ? $"The queue stopped: {StatusWord(state)}{(state.ErrorMessage is { } why ? $" ({why})" : "")}; its state is in s3://{bucket}/{prefix}/{S3Keys.StateKey}."
                     : $"The agent did not confirm within {result.GetValue(wait)} s; terminating anyway (at shutdown systemd stops the agent, which stops the job and uploads the state).");
 
+                // A persistent spot request (spawn launch --spot) would start a replacement for the terminated instance.
+                if (found.LifeCycle == "spot")
+                {
+                    var (_, said) = await SpotRequestCancellation.CancelOwnAsync(found.InstanceId, found.Region, clock, cancellationToken).ConfigureAwait(false);
+                    Console.WriteLine($"{char.ToUpperInvariant(said[0])}{said[1..]}.");
+                }
+
                 using var ec2 = AwsClients.Ec2(found.Region);
                 var terminated = await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [found.InstanceId] }, cancellationToken).ConfigureAwait(false);
                 var now = terminated.TerminatingInstances?.FirstOrDefault()?.CurrentState?.Name?.Value ?? "terminating";
@@ -86,7 +93,8 @@ internal static class CancelCommand
         {
             try
             {
-                if (await reader.ReadAsync(bucket, prefix, cancellationToken).ConfigureAwait(false) is { Status: QueueStatus.Completed or QueueStatus.Failed } ended)
+                // Interrupted: a spot notice stopped the queue, and its agent starts nothing more (nor looks for a cancel).
+                if (await reader.ReadAsync(bucket, prefix, cancellationToken).ConfigureAwait(false) is { Status: QueueStatus.Completed or QueueStatus.Failed or QueueStatus.Interrupted } ended)
                 {
                     return ended;
                 }

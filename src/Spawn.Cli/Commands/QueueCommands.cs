@@ -17,5 +17,6 @@ internal static class QueueCommands
         ReportCommand.Create(clock),
         SchemaCommand.Create(),
         CancelCommand.Create(clock),
+        ResumeCommand.Create(clock),
     ];
 }

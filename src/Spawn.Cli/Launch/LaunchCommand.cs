@@ -43,7 +43,19 @@ internal static class LaunchCommand
             return 2;
         }
 
-        var json = result.GetValue(options.Json);
+        return await LaunchAsync(launch, queue.Queue, queue.Bytes, Path.GetFullPath(path), result.GetValue(options.DryRun), result.GetValue(options.Json), clock, cancellationToken, queue.Positions, path)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Plans, then (unless <paramref name="dryRun"/>) launches, records and prints; the exit code. Shared with <c>spawn queue resume</c>.</summary>
+    /// <param name="queueFile">The local queue file, remembered for <c>spawn queue report</c>'s graph; null when there is none here.</param>
+    /// <param name="positions">Where the file has its jobs' cpus and gpus, for errors about a type too small (else they are put at 1:1).</param>
+    /// <param name="shownPath">The queue file as the user named it, in those errors.</param>
+    public static async Task<int> LaunchAsync(
+        LaunchRequest launch, Spawn.Core.Model.QueueDefinition queue, byte[] queueBytes, string? queueFile, bool dryRun, bool json, TimeProvider clock, CancellationToken cancellationToken,
+        FieldPositions? positions = null, string? shownPath = null)
+    {
+        var stderr = Console.Error;
         try
         {
             using var ec2 = AwsClients.Ec2(launch.Region);
@@ -51,20 +63,20 @@ internal static class LaunchCommand
             using var s3 = S3ClientFactory.Create(launch.Region);
             var launcher = new QueueLauncher(ec2, ssm, s3, clock);
             var type = await launcher.DescribeTypeAsync(launch.InstanceType, cancellationToken).ConfigureAwait(false);
-            if (!Fits(path, queue.Queue, queue.Positions, launch, type, stderr))
+            if (!Fits(shownPath ?? queueFile ?? "queue.json", queue, positions ?? FieldPositions.None, launch, type, stderr))
             {
                 return 2;
             }
 
-            var plan = await launcher.PlanAsync(launch, queue.Queue, queue.Bytes, type, cancellationToken).ConfigureAwait(false);
-            if (result.GetValue(options.DryRun))
+            var plan = await launcher.PlanAsync(launch, queue, queueBytes, type, cancellationToken).ConfigureAwait(false);
+            if (dryRun)
             {
                 LaunchOutput.WriteDryRun(Console.Out, plan, json);
                 return 0;
             }
 
-            var launched = await launcher.LaunchAsync(plan, cancellationToken).ConfigureAwait(false);
-            Remember(launched, Path.GetFullPath(result.GetValue(options.BatchQueue)!));
+            var launched = await launcher.LaunchAsync(plan, cancellationToken, launch.SpotFallbackOnDemand).ConfigureAwait(false);
+            Remember(launched, queueFile);
             LaunchOutput.WriteLaunched(Console.Out, launched, launch, json);
             return 0;
         }
@@ -101,7 +113,7 @@ internal static class LaunchCommand
     }
 
     /// <summary>So every later command needs only the queue id (or the instance id); the queue file's path gives <c>spawn queue report</c> its graph.</summary>
-    private static void Remember(LaunchedQueue launched, string queueFile)
+    private static void Remember(LaunchedQueue launched, string? queueFile)
     {
         var plan = launched.Plan;
         new LocalQueueRecord(

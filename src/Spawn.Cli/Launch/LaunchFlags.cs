@@ -34,7 +34,7 @@ internal static class LaunchFlags
             }
         }
 
-        var slots = options.Slots.Read(result);
+        var slots = options.ForResume ? new Spawn.Hosting.SlotFlags(null, result.GetValue(options.Slots.Cpus), result.GetValue(options.Slots.Gpus)) : options.Slots.Read(result);
         foreach (var slotProblem in slots.Problems())
         {
             Problem(slotProblem);
@@ -43,6 +43,28 @@ internal static class LaunchFlags
         if (result.GetValue(options.DiskSize) is { } size and (< 1 or > 65536))
         {
             Problem($"--disk-size {size}: a gp3 volume is 1 to 65536 GiB");
+        }
+
+        // --spot-fallback and --max-price shape a spot request; for resume, --spot may come from the queue's last instance.
+        var spotAsked = result.GetValue(options.Spot) || (options.ForResume && !result.GetValue(options.OnDemand));
+        var maxPrice = result.GetValue(options.MaxPrice);
+        if (maxPrice is not null && !spotAsked)
+        {
+            Problem("--max-price is for spot instances: add --spot");
+        }
+        else if (maxPrice is not null && !(decimal.TryParse(maxPrice, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var price) && price > 0.001m))
+        {
+            Problem($"--max-price \"{maxPrice}\": expected USD per hour above 0.001, e.g. 0.05");
+        }
+
+        var fallback = result.GetValue(options.SpotFallback);
+        if (fallback is not null && fallback != "on-demand")
+        {
+            Problem($"--spot-fallback \"{fallback}\": the one fallback is on-demand");
+        }
+        else if (fallback is not null && !spotAsked)
+        {
+            Problem("--spot-fallback is for spot instances: add --spot");
         }
 
         var region = AwsClients.ResolveRegion(result.GetValue(options.Region));
@@ -75,7 +97,9 @@ internal static class LaunchFlags
                 result.GetValue(options.Name),
                 tags,
                 result.GetValue(options.KeepInstance),
-                Path.GetFullPath(agentDirectory!))
+                Path.GetFullPath(agentDirectory!),
+                MaxPrice: maxPrice,
+                SpotFallbackOnDemand: fallback is not null)
             {
                 Cpus = slots.Cpus,
                 Gpus = slots.Gpus,

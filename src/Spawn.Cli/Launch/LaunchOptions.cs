@@ -3,16 +3,37 @@ using Spawn.Aws.Launch;
 
 namespace Spawn.Cli.Launch;
 
-/// <summary>The flags of <c>spawn launch</c> (the guide's, and a few users expect).</summary>
-internal sealed class LaunchOptions
+/// <summary>
+/// The flags of <c>spawn launch</c> (the guide's, and a few users expect), and of <c>spawn queue resume</c>
+/// (<paramref name="forResume"/>), where the queue file (<c>--queue</c>) and the instance type are optional and
+/// <c>--on-demand</c> overrides a spot launch.
+/// </summary>
+internal sealed class LaunchOptions(bool forResume = false)
 {
-    public Option<string> BatchQueue { get; } = new("--batch-queue") { Description = "The queue file (JSON) to run on the instance", Required = true };
+    public bool ForResume => forResume;
 
-    public Option<string> InstanceType { get; } = new("--instance-type") { Description = "EC2 instance type, e.g. t3.medium, c7g.large (arm64), g5.2xlarge", Required = true };
+    public Option<string> BatchQueue { get; } = forResume
+        ? new("--queue") { Description = "A corrected queue file: same queue_id and job ids (default: the file the queue was launched with, from S3)" }
+        : new("--batch-queue") { Description = "The queue file (JSON) to run on the instance", Required = true };
+
+    public Option<string> InstanceType { get; } = new("--instance-type")
+    {
+        Description = forResume ? "EC2 instance type (default: the one the queue ran on)" : "EC2 instance type, e.g. t3.medium, c7g.large (arm64), g5.2xlarge",
+        Required = !forResume,
+    };
+
+    public Option<bool> OnDemand { get; } = new("--on-demand") { Description = "An on-demand instance, even if the queue ran on spot" };
 
     public Option<string?> Region { get; } = new("--region") { Description = "Region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1)" };
 
-    public Option<bool> Spot { get; } = new("--spot") { Description = "Run on a spot instance (cheaper; EC2 may interrupt it)" };
+    public Option<bool> Spot { get; } = new("--spot")
+    {
+        Description = "Run on a spot instance (cheaper; EC2 may interrupt it: the agent stops the running job as an interruption, and EC2 stops the instance and starts it again later)",
+    };
+
+    public Option<string?> MaxPrice { get; } = new("--max-price") { Description = "With --spot: the most to pay per instance-hour, in USD, e.g. 0.05 (default: up to the on-demand price)" };
+
+    public Option<string?> SpotFallback { get; } = new("--spot-fallback") { Description = "With --spot: on-demand = launch on-demand when EC2 has no spot capacity" };
 
     public Option<string?> Ami { get; } = new("--ami") { Description = "Image to boot (default: the latest Amazon Linux 2023 of the type's architecture)" };
 
@@ -40,9 +61,13 @@ internal sealed class LaunchOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result as one JSON object" };
 
-    /// <summary><c>--parallel</c> (into the uploaded copy's max_parallel), <c>--cpus</c> and <c>--gpus</c> (what the instance has).</summary>
+    /// <summary>
+    /// <c>--parallel</c> (into the uploaded copy's max_parallel; not for a resume, whose copy is the one launched) and
+    /// <c>--cpus</c>, <c>--gpus</c> (what the instance has).
+    /// </summary>
     public Spawn.Hosting.SlotOptions Slots { get; } = new();
 
-    public IEnumerable<Option> All =>
-        [BatchQueue, InstanceType, Region, Spot, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, Bucket, KeepInstance, AgentDir, DryRun, Json, .. Slots.All];
+    public IEnumerable<Option> All => forResume
+        ? [BatchQueue, InstanceType, Region, Spot, OnDemand, MaxPrice, SpotFallback, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, KeepInstance, AgentDir, DryRun, Json, Slots.Cpus, Slots.Gpus]
+        : [BatchQueue, InstanceType, Region, Spot, MaxPrice, SpotFallback, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, Bucket, KeepInstance, AgentDir, DryRun, Json, .. Slots.All];
 }

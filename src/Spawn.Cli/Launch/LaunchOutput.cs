@@ -28,6 +28,11 @@ internal static class LaunchOutput
                 writer.WriteString("queue_id", plan.QueueId);
                 writer.WriteString("region", plan.Region);
                 WritePlanFields(writer, plan, launch);
+                if (launched.OnDemandInstead is { } instead)
+                {
+                    writer.WriteString("on_demand_instead", instead);
+                }
+
                 writer.WriteStartObject("commands");
                 foreach (var (name, text) in follow)
                 {
@@ -39,13 +44,23 @@ internal static class LaunchOutput
             return;
         }
 
-        output.WriteLine($"Launched queue {plan.QueueId} on {id} ({plan.InstanceType.InstanceType}, {plan.InstanceType.Architecture}, {(launch.Spot ? "spot" : "on-demand")}) in {plan.Region}");
+        var market = launched.OnDemandInstead is not null || !launch.Spot ? "on-demand" : "spot";
+        output.WriteLine($"Launched queue {plan.QueueId} on {id} ({plan.InstanceType.InstanceType}, {plan.InstanceType.Architecture}, {market}) in {plan.Region}");
+        foreach (var note in new[] { launched.OnDemandInstead, launched.OnDemandInstead is null ? plan.Note : null }.OfType<string>())
+        {
+            output.WriteLine($"  note:     {note}");
+        }
+
         output.WriteLine($"  image:    {plan.ImageId}");
         output.WriteLine($"  results:  {InstanceTags.FormatResults(plan.Bucket, plan.Prefix)}");
         output.WriteLine($"  agent:    s3://{plan.Bucket}/{plan.Upload.AgentKey} ({plan.Upload.AgentBytes / 1e6:0.0} MB)");
         output.WriteLine(launch.KeepInstance
             ? "  ends:     never by itself (--keep-instance): terminate it when done"
             : $"  ends:     powers off (and terminates) when the queue ends; at the latest {plan.DeadlineMinutes} min after boot (dead-man switch)");
+        if (launch.Spot && launched.OnDemandInstead is null && plan.Note is null)
+        {
+            output.WriteLine("  spot:     EC2 stops it on interruption and starts it again when it can; the queue then resumes (the spot request is cancelled at the end)");
+        }
         output.WriteLine();
         output.WriteLine("Follow it:");
         foreach (var (_, text) in follow)
@@ -88,6 +103,11 @@ internal static class LaunchOutput
         writer.WriteString("architecture", plan.InstanceType.Architecture);
         writer.WriteString("image_id", plan.ImageId);
         writer.WriteBoolean("spot", launch.Spot);
+        if (plan.Note is { } note)
+        {
+            writer.WriteString("note", note);
+        }
+
         writer.WriteString("results", InstanceTags.FormatResults(plan.Bucket, plan.Prefix));
         writer.WriteBoolean("keep_instance", launch.KeepInstance);
         if (!launch.KeepInstance)
@@ -125,6 +145,11 @@ internal static class LaunchOutput
             writer.WriteStartObject("SpotOptions");
             writer.WriteString("SpotInstanceType", market.SpotOptions?.SpotInstanceType?.Value);
             writer.WriteString("InstanceInterruptionBehavior", market.SpotOptions?.InstanceInterruptionBehavior?.Value);
+            if (market.SpotOptions?.MaxPrice is { } maxPrice)
+            {
+                writer.WriteString("MaxPrice", maxPrice);
+            }
+
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

@@ -26,7 +26,9 @@ internal static class StatusTable
 
         if (state.ErrorMessage is { } error)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Error:       {BoundedText.Shown(error)}");
+            // An interrupted queue has not failed: its message says why it stopped and what happens next.
+            var label = state.Status == QueueStatus.Interrupted ? "Why:" : "Error:";
+            text.AppendLine(CultureInfo.InvariantCulture, $"{label,-12} {BoundedText.Shown(error)}");
         }
 
         text.AppendLine();

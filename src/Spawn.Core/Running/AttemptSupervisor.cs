@@ -11,7 +11,8 @@ namespace Spawn.Core.Running;
 internal sealed class AttemptSupervisor(TimeProvider clock, CancellationToken skipGrace)
 {
     public async Task<(AttemptEnding Ending, int ExitCode)> SuperviseAsync(
-        IRunningJob job, DateTimeOffset jobDeadline, DateTimeOffset? queueDeadline, TimeSpan grace, CancellationToken cancellationToken)
+        IRunningJob job, DateTimeOffset jobDeadline, DateTimeOffset? queueDeadline, TimeSpan grace, CancellationToken cancellationToken,
+        Func<TimeSpan, TimeSpan>? interruptedGrace = null)
     {
         var deadline = queueDeadline is { } q && q < jobDeadline ? q : jobDeadline;
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -36,7 +37,9 @@ internal sealed class AttemptSupervisor(TimeProvider clock, CancellationToken sk
         await IgnoreCancellation(timer).ConfigureAwait(false);
 
         // Stopping the group must finish even though the run itself is being cancelled.
-        await job.TerminateAsync(grace, skipGrace).ConfigureAwait(false);
+        // Interrupted: the reason may allow less than kill_grace (a spot notice leaves two minutes for everything).
+        var stopGrace = ending == AttemptEnding.Interrupted && interruptedGrace is not null ? interruptedGrace(grace) : grace;
+        await job.TerminateAsync(stopGrace, skipGrace).ConfigureAwait(false);
         var code = await job.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         return (ending, code);
     }

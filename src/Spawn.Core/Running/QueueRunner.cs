@@ -13,9 +13,10 @@ namespace Spawn.Core.Running;
 /// again, and a job the state says is running is adopted, given its recorded exit code, or run again.
 /// <paramref name="host"/> is what the agent's machine adds (its EC2 identity, cancel requests from afar); a local
 /// run passes none. A cancel request stops the running job as a signal does, and then ends the queue: failed, every
-/// job that had not run skipped, never to be resumed.
+/// job that had not run skipped, never to be resumed. A spot interruption notice stops it too, and leaves the queue
+/// interrupted, to be resumed (QueueRunner.Interruption.cs).
 /// </summary>
-public sealed class QueueRunner(
+public sealed partial class QueueRunner(
     QueueDefinition queue,
     RunnerSettings settings,
     IJobExecutor executor,
@@ -83,8 +84,8 @@ public sealed class QueueRunner(
         await SaveAndReport(scheduler, saved is null ? RunEventKind.QueueStarted : RunEventKind.QueueResumed, null,
             saved is null ? $"queue {queue.QueueId} started" : $"queue {queue.QueueId} resumed from {store.Location}", cancellationToken).ConfigureAwait(false);
 
-        // From here on, everything stops on stop.Token: a signal, or a cancel request.
-        await using var stop = new RunStop(_host.CancelRequests ?? new NoCancelRequests(), scheduler.StartedAt!.Value, cancellationToken);
+        // From here on, everything stops on stop.Token: a signal, a cancel request, or a spot interruption notice.
+        await using var stop = new RunStop(_host.CancelRequests ?? new NoCancelRequests(), _host.Notices, scheduler.StartedAt!.Value, cancellationToken);
         _stop = stop;
         try
         {
@@ -116,6 +117,11 @@ public sealed class QueueRunner(
             {
                 await EndCancelledAsync(scheduler, request).ConfigureAwait(false);
                 return new RunOutcome(scheduler.Snapshot(), Interrupted: false);
+            }
+
+            if (stop.Notice is { } notice)
+            {
+                return await EndInterruptedAsync(scheduler, notice).ConfigureAwait(false);
             }
 
             await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
@@ -332,7 +338,7 @@ public sealed class QueueRunner(
     private Task<(AttemptEnding Ending, int ExitCode)> SuperviseAsync(QueueScheduler scheduler, string jobId, IRunningJob running, DateTimeOffset startedAt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
     {
         var definition = scheduler.Definition(jobId);
-        return _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken);
+        return _supervisor.SuperviseAsync(running, startedAt + definition.Timeout, queueDeadline, queue.KillGraceFor(definition), cancellationToken, GraceWhenStopped);
     }
 
     private async Task FinishAsync(QueueScheduler scheduler, string jobId, AttemptEnding ending, int code, CancellationToken cancellationToken)
@@ -362,7 +368,9 @@ public sealed class QueueRunner(
                 else
                 {
                     var attempt = scheduler.Job(jobId).Attempt;
-                    scheduler.Apply(new SchedulerEvent.Interrupted(jobId, $"attempt {attempt} interrupted by a stop request", CountsAsCrash: false, clock.GetUtcNow()));
+                    var by = _stop.Notice is null ? "a stop request" : "a spot interruption notice";
+                    scheduler.Apply(new SchedulerEvent.Interrupted(jobId, $"attempt {attempt} interrupted by {by}", CountsAsCrash: false, clock.GetUtcNow()));
+                    _cutShort.Add(jobId);
                     await SaveAndReport(scheduler, RunEventKind.JobInterrupted, jobId, $"{jobId} attempt {attempt} stopped (interrupted)", CancellationToken.None).ConfigureAwait(false);
                 }
 
@@ -380,7 +388,7 @@ public sealed class QueueRunner(
     {
         await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
         scheduler.Apply(new SchedulerEvent.CancelRequested(request.Reason, clock.GetUtcNow()));
-        await StopUnwatchedAsync(scheduler, request).ConfigureAwait(false);
+        await StopUnwatchedAsync(scheduler, request.Reason, forGood: true).ConfigureAwait(false);
         foreach (var job in scheduler.Snapshot().Jobs.Where(IsUncollected).ToList())
         {
             await CollectAsync(scheduler, job.JobId, CancellationToken.None).ConfigureAwait(false);
@@ -397,7 +405,8 @@ public sealed class QueueRunner(
     /// started or taken over from an earlier agent. Each is found the way a restarted agent finds one, and stopped, so
     /// that the final state has no job running and nothing of the queue is left behind.
     /// </summary>
-    private async Task StopUnwatchedAsync(QueueScheduler scheduler, CancelRequest request)
+    /// <param name="forGood">A stopped job failed (a cancel), rather than being interrupted to run again (a spot notice).</param>
+    private async Task StopUnwatchedAsync(QueueScheduler scheduler, string reason, bool forGood)
     {
         foreach (var job in scheduler.RunningJobs)
         {
@@ -408,9 +417,17 @@ public sealed class QueueRunner(
                 case AdoptionResult.StillRunning still:
                     await using (still.Job.ConfigureAwait(false))
                     {
-                        await still.Job.TerminateAsync(queue.KillGraceFor(definition), _host.SkipGrace).ConfigureAwait(false);
+                        await still.Job.TerminateAsync(GraceWhenStopped(queue.KillGraceFor(definition)), _host.SkipGrace).ConfigureAwait(false);
                         var code = await still.Job.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                        scheduler.Apply(new SchedulerEvent.Stopped(job.JobId, code, $"stopped: {request.Reason}", clock.GetUtcNow()));
+                        if (forGood)
+                        {
+                            scheduler.Apply(new SchedulerEvent.Stopped(job.JobId, code, $"stopped: {reason}", clock.GetUtcNow()));
+                        }
+                        else
+                        {
+                            scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} stopped: {reason}", CountsAsCrash: false, clock.GetUtcNow()));
+                            _cutShort.Add(job.JobId);
+                        }
                     }
 
                     break;
@@ -418,7 +435,7 @@ public sealed class QueueRunner(
                     scheduler.Apply(new SchedulerEvent.Exited(job.JobId, finished.ExitCode, null, clock.GetUtcNow()));
                     break;
                 default:
-                    scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} did not start before {request.Reason}", CountsAsCrash: false, clock.GetUtcNow()));
+                    scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} did not start before {reason}", CountsAsCrash: false, clock.GetUtcNow()));
                     break;
             }
         }

@@ -31,6 +31,9 @@ public sealed class QueueScheduler
     private InstanceIdentity? _instance;
     private string? _jobProcesses;
 
+    /// <summary>Why the queue is interrupted (a spot notice), for this run only: a resumed queue runs again.</summary>
+    private string? _interruption;
+
     /// <param name="saved">The state of an earlier run of the same queue to resume, or null for a fresh start.</param>
     /// <param name="random01">Uniform draws in [0,1) for retry jitter.</param>
     public QueueScheduler(QueueDefinition queue, QueueState? saved, DateTimeOffset now, Func<double> random01, int maxConcurrency = 1)
@@ -68,7 +71,8 @@ public sealed class QueueScheduler
 
         _startedAt = saved?.StartedAt;
         _updatedAt = now;
-        _errorMessage = saved?.ErrorMessage;
+        // An interrupted queue that resumes is running again: the interruption's reason is history.
+        _errorMessage = saved is { Status: QueueStatus.Interrupted } ? null : saved?.ErrorMessage;
         _instance = saved?.Instance;
         _jobProcesses = saved?.JobProcesses;
         _stopReason = saved is { Status: QueueStatus.Failed } ? saved.ErrorMessage : null;
@@ -181,6 +185,7 @@ public sealed class QueueScheduler
             case SchedulerEvent.Stopped e: OnStopped(e); break;
             case SchedulerEvent.InstanceIdentified e: _instance = e.Instance; break;
             case SchedulerEvent.ProcessesContained e: _jobProcesses = e.How; break;
+            case SchedulerEvent.QueueInterrupted e: _interruption = e.Reason; break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, "unknown scheduler event");
         }
 
@@ -378,6 +383,12 @@ public sealed class QueueScheduler
     {
         if (_running.Count > 0 || (_stopReason is null && (_ready.Count > 0 || _awaitingRetry.Count > 0)))
         {
+            if (_interruption is not null && _running.Count == 0)
+            {
+                _errorMessage = BoundedText.Stored(_interruption);
+                return QueueStatus.Interrupted;
+            }
+
             return _startedAt is null ? QueueStatus.Pending : QueueStatus.Running;
         }
 

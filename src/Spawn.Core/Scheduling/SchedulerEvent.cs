@@ -42,6 +42,12 @@ public abstract record SchedulerEvent(DateTimeOffset At)
     public sealed record Stopped(string JobId, int ExitCode, string Reason, DateTimeOffset At) : SchedulerEvent(At);
 
     /// <summary>
+    /// EC2 is about to take the machine away (a spot interruption notice): the queue is <c>interrupted</c> with
+    /// <paramref name="Reason"/> until a run resumes it. The running attempt is reported with <see cref="Interrupted"/>.
+    /// </summary>
+    public sealed record QueueInterrupted(string Reason, DateTimeOffset At) : SchedulerEvent(At);
+
+    /// <summary>
     /// The agent learned which EC2 instance it runs on (from the instance metadata service, while the queue already
     /// runs: the run never waits for it). It replaces what a resumed state said: after a stop and start, or on a new
     /// instance, the state names the machine that holds the queue now.

@@ -52,7 +52,7 @@ public sealed class InstanceSlotTests
     [Fact]
     public void The_agents_flags_land_in_its_exec_start()
     {
-        var unit = UserDataScript.Unit(powerOffWhenDone: true, ["--gpus", "4"]);
+        var unit = UserDataScript.Unit(powerOffWhenDone: true, agentFlags: ["--gpus", "4"]);
 
         Assert.Contains("ExecStart=/usr/local/bin/spored run-queue /var/lib/spored/queue.json --gpus 4 --power-off\n", unit, StringComparison.Ordinal);
     }

@@ -33,7 +33,7 @@ public sealed class AgentRolePoliciesTests
                 ("s3:PutObject", $"arn:aws:s3:::{Bucket}/*"),
                 ("s3:AbortMultipartUpload", $"arn:aws:s3:::{Bucket}/*"),
                 ("s3:ListBucket", $"arn:aws:s3:::{Bucket}"),
-                ("ec2:DescribeInstances", "*"),
+                ("ec2:DescribeSpotInstanceRequests", "*"),
                 ("ec2:CancelSpotInstanceRequests", "arn:aws:ec2:*:*:spot-instances-request/*"),
             ],
             granted);

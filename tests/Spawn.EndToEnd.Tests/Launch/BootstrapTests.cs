@@ -122,7 +122,9 @@ public sealed partial class BootstrapTests
         Assert.Equal(["failed"], File.ReadAllLines(box.RecordedStateAtPowerOff));
     }
 
-    private static async Task<(string InstanceId, Dictionary<string, string> User)> LaunchAsync(InstanceSandbox box, string queueId, string jobs, string globalTimeout = "10m")
+    /// <summary>Launches the queue from inside the sandbox (as the user), keeps the user data EC2 got, and starts the IMDS stub.</summary>
+    internal static async Task<(string InstanceId, Dictionary<string, string> User)> LaunchAsync(
+        InstanceSandbox box, string queueId, string jobs, string globalTimeout = "10m", string[]? launchFlags = null, string[]? imdsExtra = null)
     {
         var user = new Dictionary<string, string>(InstanceSandbox.UserEnvironment)
         {
@@ -136,29 +138,34 @@ public sealed partial class BootstrapTests
         await File.WriteAllTextAsync(queue, $$"""
             { "queue_id": "{{queueId}}", "result_s3_bucket": "{{Bucket}}", "global_timeout": "{{globalTimeout}}", "jobs": [ {{jobs}} ] }
             """);
-        var launched = await box.RunAsync([Binaries.Spawn, "launch", "--batch-queue", queue, "--instance-type", "t3.medium", "--agent-dir", AgentBuild.Directory, "--json"], user);
+        var launched = await box.RunAsync([Binaries.Spawn, "launch", "--batch-queue", queue, "--instance-type", "t3.medium", "--agent-dir", AgentBuild.Directory, "--json", .. launchFlags ?? []], user);
         Assert.True(launched.ExitCode == 0, launched.ToString());
         var instanceId = JsonDocument.Parse(launched.Stdout).RootElement.GetProperty("instance_id").GetString()!;
-
-        var attribute = await box.RunAsync(["aws", "ec2", "describe-instance-attribute", "--instance-id", instanceId, "--attribute", "userData"], user);
-        var userData = Convert.FromBase64String(JsonDocument.Parse(attribute.Stdout).RootElement.GetProperty("UserData").GetProperty("Value").GetString()!);
-        await File.WriteAllBytesAsync(Path.Combine(box.Directory_, "user-data"), userData);
-        await box.StartImdsAsync(instanceId, "t3.medium");
+        await KeepUserDataAsync(box, instanceId, user);
+        await box.StartImdsAsync(instanceId, "t3.medium", imdsExtra ?? []);
         return (instanceId, user);
     }
 
+    /// <summary>The user data EC2 (moto) holds for the instance, as <c>user-data</c> in the sandbox's directory.</summary>
+    internal static async Task KeepUserDataAsync(InstanceSandbox box, string instanceId, IReadOnlyDictionary<string, string> user)
+    {
+        var attribute = await box.RunAsync(["aws", "ec2", "describe-instance-attribute", "--instance-id", instanceId, "--attribute", "userData"], user);
+        var userData = Convert.FromBase64String(JsonDocument.Parse(attribute.Stdout).RootElement.GetProperty("UserData").GetProperty("Value").GetString()!);
+        await File.WriteAllBytesAsync(Path.Combine(box.Directory_, "user-data"), userData);
+    }
+
     /// <summary>As cloud-init runs user data: as root, the script itself, with no AWS credentials in its environment.</summary>
-    private static Task<CliResult> RunUserDataAsync(InstanceSandbox box, string instanceId) =>
+    internal static Task<CliResult> RunUserDataAsync(InstanceSandbox box, string instanceId) =>
         box.RunAsync(["bash", Path.Combine(box.Directory_, "user-data")], InstanceSandbox.InstanceEnvironment);
 
     /// <summary>Starts the installed unit's ExecStartPre and ExecStart in its WorkingDirectory, as systemd would, and waits.</summary>
-    private static async Task<CliResult> StartUnitAsync(InstanceSandbox box)
+    internal static async Task<CliResult> StartUnitAsync(InstanceSandbox box)
     {
         var unit = (await box.ShellAsync("cat /etc/systemd/system/spored.service")).Stdout;
         return await box.RunAsync(["bash", "-c", UnitCommand(unit)], InstanceSandbox.InstanceEnvironment, TimeSpan.FromMinutes(3));
     }
 
-    private static string UnitCommand(string unit)
+    internal static string UnitCommand(string unit)
     {
         string Field(string name) => UnitField().Matches(unit).Single(m => m.Groups[1].Value == name).Groups[2].Value.Trim();
         return $"{Field("ExecStartPre")} && cd {Field("WorkingDirectory")} && exec {Field("ExecStart")}";

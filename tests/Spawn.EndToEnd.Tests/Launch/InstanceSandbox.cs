@@ -17,6 +17,7 @@ internal sealed class InstanceSandbox : IAsyncDisposable
 
     private readonly Process holder;
     private readonly List<Process> services = [];
+    private Process? imds;
 
     private InstanceSandbox(Process holder, int pid, string directory)
     {
@@ -34,6 +35,9 @@ internal sealed class InstanceSandbox : IAsyncDisposable
     public string Recorded => Path.Combine(Directory_, "systemctl.log");
 
     public string RecordedStateAtPowerOff => Path.Combine(Directory_, "state-at-poweroff.log");
+
+    /// <summary>At each power-off, the ids of the spot requests moto then held active or open (one line, tab-separated).</summary>
+    public string RecordedSpotRequestsAtPowerOff => Path.Combine(Directory_, "spot-at-poweroff.log");
 
     /// <summary>The credentials the launching user has in moto (the instance itself gets its own from IMDS).</summary>
     public static IReadOnlyDictionary<string, string> UserEnvironment { get; } = new Dictionary<string, string>
@@ -56,7 +60,9 @@ internal sealed class InstanceSandbox : IAsyncDisposable
     };
 
     /// <param name="bucket">Where the recorder looks for the state at the moment of a power-off.</param>
-    public static async Task<InstanceSandbox> StartAsync(string bucket, string prefix)
+    /// <param name="network">Another sandbox whose network (its moto, its 169.254.169.254) this one joins, with a mount
+    /// namespace and agent paths of its own: a second, empty instance in the same "account" (<c>spawn queue resume</c>).</param>
+    public static async Task<InstanceSandbox> StartAsync(string bucket, string prefix, InstanceSandbox? network = null)
     {
         if (Environment.UserName != "root")
         {
@@ -75,24 +81,31 @@ internal sealed class InstanceSandbox : IAsyncDisposable
               AWS_ENDPOINT_URL={{Endpoint}} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
                 {{aws}} s3 cp s3://{{bucket}}/{{prefix}}/queue-state.json - 2>/dev/null \
                 | sed -n 's/^  "status": "\([a-z]*\)".*/\1/p' >> {{directory}}/state-at-poweroff.log
+              AWS_ENDPOINT_URL={{Endpoint}} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
+                {{aws}} ec2 describe-spot-instance-requests --filters Name=state,Values=active,open \
+                --query 'SpotInstanceRequests[].SpotInstanceRequestId' --output text 2>/dev/null \
+                | tr -d '\n' >> {{directory}}/spot-at-poweroff.log; echo >> {{directory}}/spot-at-poweroff.log
             fi
             exit 0
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
 
         var mounts = string.Join("\n", AgentPaths.Select(p => $"mkdir -p {p} && mount -t tmpfs tmpfs {p}"));
+        var addresses = network is null ? "ip link set lo up\nip addr add 169.254.169.254/32 dev lo" : "";
         var setup = $"""
             set -e
-            ip link set lo up
-            ip addr add 169.254.169.254/32 dev lo
+            {addresses}
             {mounts}
             chmod 755 {recorder}
             mount --bind {recorder} /usr/bin/systemctl
             echo $$
             exec sleep infinity
             """;
-        var info = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--mount", "--net", "--propagation", "private", "--fork", "bash", "-c", setup })
+        var info = new ProcessStartInfo(network is null ? "unshare" : "nsenter") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] namespaces = network is null
+            ? ["--mount", "--net", "--propagation", "private", "--fork"]
+            : ["--target", network.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--net", "unshare", "--mount", "--propagation", "private", "--fork"];
+        foreach (var arg in (string[])[.. namespaces, "bash", "-c", setup])
         {
             info.ArgumentList.Add(arg);
         }
@@ -105,6 +118,11 @@ internal sealed class InstanceSandbox : IAsyncDisposable
         }
 
         var sandbox = new InstanceSandbox(holder, pid, directory);
+        if (network is not null)
+        {
+            return sandbox;
+        }
+
         await sandbox.StartServiceAsync(["moto_server", "-H", "127.0.0.1", "-p", MotoPort.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION"] = "true", ["MOTO_ENABLE_AMI_VALIDATION"] = "true", ["MOTO_ENABLE_KEYPAIR_VALIDATION"] = "true" });
         await sandbox.WaitUntilAsync($"{Endpoint}/moto-api/");
@@ -112,14 +130,26 @@ internal sealed class InstanceSandbox : IAsyncDisposable
     }
 
     /// <summary>The IMDSv2 stub on 169.254.169.254:80, for the instance that EC2 (moto) says was launched.</summary>
-    public async Task StartImdsAsync(string instanceId, string instanceType)
+    /// <param name="extra">More arguments of the stub, e.g. <c>--life-cycle spot --spot-action-file F</c>.</param>
+    public async Task StartImdsAsync(string instanceId, string instanceType, params string[] extra)
     {
         var stub = Path.Combine(Binaries.RepositoryRoot, "tests", "Shared", "imds_stub.py");
-        await StartServiceAsync(
+        imds = await StartServiceAsync(
             ["python3", stub, "--host", "169.254.169.254", "--port", "80", "--instance-id", instanceId, "--region", "us-east-1", "--instance-type", instanceType,
-             "--role", "spawn-queue", "--access-key-id", "ASIAINSTANCEROLE", "--secret-access-key", "instance-secret", "--token", "instance-session-token"],
+             "--role", "spawn-queue", "--access-key-id", "ASIAINSTANCEROLE", "--secret-access-key", "instance-secret", "--token", "instance-session-token", .. extra],
             new Dictionary<string, string>());
         await WaitUntilAsync("http://169.254.169.254/latest/api/token", "-X", "PUT", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60");
+    }
+
+    /// <summary>The instance is gone: its metadata service with it (another sandbox on this network may serve its own).</summary>
+    public void StopImds()
+    {
+        if (imds is { } stub)
+        {
+            services.Remove(stub);
+            Kill(stub);
+            imds = null;
+        }
     }
 
     /// <summary>Runs a command inside, with exactly <paramref name="environment"/>, and waits for it.</summary>
@@ -197,7 +227,7 @@ internal sealed class InstanceSandbox : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private async Task StartServiceAsync(string[] command, Dictionary<string, string> extra)
+    private async Task<Process> StartServiceAsync(string[] command, Dictionary<string, string> extra)
     {
         var environment = new Dictionary<string, string>(InstanceEnvironment) { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! };
         foreach (var (key, value) in extra)
@@ -212,6 +242,7 @@ internal sealed class InstanceSandbox : IAsyncDisposable
         process.BeginErrorReadLine();
         services.Add(process);
         await Task.CompletedTask;
+        return process;
     }
 
     private async Task WaitUntilAsync(string url, params string[] curlArgs)

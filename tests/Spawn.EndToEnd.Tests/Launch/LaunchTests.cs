@@ -93,12 +93,12 @@ public sealed class LaunchTests(MotoServer moto) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Spot_asks_EC2_for_a_spot_instance()
+    public async Task Spot_asks_EC2_for_a_persistent_spot_request_stopped_on_interruption_with_its_max_price()
     {
         using var http = new HttpClient();
         await http.PostAsync($"{moto.Endpoint}/moto-api/recorder/reset-recording", null);
         await http.PostAsync($"{moto.Endpoint}/moto-api/recorder/start-recording", null);
-        var launched = await launch.LaunchAsync(launch.Queue(), "t3.medium", "--spot", "--json");
+        var launched = await launch.LaunchAsync(launch.Queue(), "t3.medium", "--spot", "--max-price", "0.05", "--spot-fallback", "on-demand", "--json");
         await http.PostAsync($"{moto.Endpoint}/moto-api/recorder/stop-recording", null);
         Assert.True(launched.ExitCode == 0, launched.ToString());
 
@@ -114,7 +114,29 @@ public sealed class LaunchTests(MotoServer moto) : IAsyncLifetime
             .ToList();
         var sent = Assert.Single(runInstances);
         Assert.Contains("InstanceMarketOptions.MarketType=spot", sent);
-        Assert.Contains("InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior=terminate", sent);
+        Assert.Contains("InstanceMarketOptions.SpotOptions.SpotInstanceType=persistent", sent);
+        Assert.Contains("InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior=stop", sent);
+        Assert.Contains("InstanceMarketOptions.SpotOptions.MaxPrice=0.05", sent);
+        // A power-off at the queue's end still terminates; the agent cancels the persistent request before it.
+        Assert.Contains("InstanceInitiatedShutdownBehavior=terminate", sent);
+        Assert.Contains("TagSpecification.3.ResourceType=spot-instances-request", sent);
+        var userData = Encoding.UTF8.GetString(Convert.FromBase64String(sent.Split('&').Single(p => p.StartsWith("UserData=", StringComparison.Ordinal))["UserData=".Length..]));
+        Assert.Contains("ExecStartPre=-/usr/local/bin/spored cancel-spot-request", userData);
+        Assert.Matches(@"ExecStart=/usr/local/bin/spored run-queue /var/lib/spored/queue.json --power-off --resume-from-s3 \d{4}-", userData);
+    }
+
+    [Theory]
+    [InlineData("--max-price 0.05", "error: --max-price is for spot instances: add --spot")]
+    [InlineData("--spot --max-price cheap", "error: --max-price \"cheap\": expected USD per hour above 0.001, e.g. 0.05")]
+    [InlineData("--spot --spot-fallback spot", "error: --spot-fallback \"spot\": the one fallback is on-demand")]
+    [InlineData("--spot-fallback on-demand", "error: --spot-fallback is for spot instances: add --spot")]
+    public async Task Spot_flags_that_make_no_sense_are_one_line_and_launch_nothing(string flags, string expected)
+    {
+        var result = await launch.LaunchAsync(launch.Queue(), "t3.medium", flags.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(expected, result.Stderr.Trim());
+        await AssertNothingCreatedAsync(result);
     }
 
     [Fact]
