@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spawn.Core.Model;
 using Spawn.Core.State;
+using Spawn.Execution;
 using Spawn.Hosting;
 
 namespace Spawn.Agent;
@@ -39,7 +40,13 @@ internal static class RunQueueCommand
             Description = "TIME (UTC) of `spawn queue resume`: with --resume-from-s3, failed and skipped jobs run again, and cancel requests older than TIME are ignored",
             CustomParser = ParseTime,
         };
+        var slotOptions = new SlotOptions();
         var command = new Command("run-queue", "Run a queue, resuming it if its state file exists") { file, stateFile, logDir, resultsDir, fresh, powerOff, resumeFromS3, resumedAt };
+        foreach (var option in slotOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, _) =>
         {
             // Asked first, and never waited for: see ThisInstance.
@@ -47,7 +54,7 @@ internal static class RunQueueCommand
             var duties = new AgentDuties(instance.Identify(), instance.Notices(), result.GetValue(resumeFromS3), result.GetValue(resumedAt));
             using var signals = new SignalCancellation(Console.Error);
             var where = new RunLocations(result.GetValue(stateFile)!, result.GetValue(logDir)!, result.GetValue(resultsDir), DefaultResultsDirectory);
-            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), duties, signals, clock).ConfigureAwait(false);
+            var (code, finalState, heldElsewhere) = await RunAsync(result.GetValue(file)!, where, result.GetValue(fresh), slotOptions.Read(result), duties, signals, clock).ConfigureAwait(false);
             if (code == QueueRun.InterruptedByNotice)
             {
                 await AwaitTheMachinesEndAsync(signals, clock).ConfigureAwait(false);
@@ -74,12 +81,18 @@ internal static class RunQueueCommand
 
     /// <summary>The exit code, where the final state was stored (null when nothing ran), and whether another agent holds the state.</summary>
     private static async Task<(int Code, string? FinalState, bool HeldElsewhere)> RunAsync(
-        string queueFile, RunLocations where, bool fresh, AgentDuties duties, SignalCancellation signals, TimeProvider clock)
+        string queueFile, RunLocations where, bool fresh, SlotFlags flags, AgentDuties duties, SignalCancellation signals, TimeProvider clock)
     {
         var loaded = QueueFileLoading.LoadValid(queueFile, clock, Console.Error);
-        if (loaded?.Queue is not QueueDefinition queue)
+        if (loaded?.Queue is not QueueDefinition queue
+            || RunSlots.Resolve(queueFile, loaded, flags, MachineProbe.ThisMachine(), Console.Error) is not { } slots)
         {
             return (2, null, false);
+        }
+
+        if (slots.MaxParallel > 1 || queue.Jobs.Any(j => j.Cpus is not null || j.Gpus is not null))
+        {
+            Console.Out.WriteLine($"slots: {slots.Describe()}");
         }
 
         using var held = RunLock.Take(where, Console.Error, out var heldElsewhere);
@@ -89,7 +102,7 @@ internal static class RunQueueCommand
         }
 
         var code = await new QueueRun(clock, Console.Error)
-            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, duties)
+            .ExecuteAsync(queue, loaded.QueueIdGenerated, where, fresh, new LineObserver(Console.Out), signals, slots, duties)
             .ConfigureAwait(false);
         return (code, where.FinalStateLocation(queue), false);
     }

@@ -27,9 +27,11 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
 
     /// <summary>Runs the queue and returns the process exit code (0, 1, 2 for an unusable state file, 130/143 interrupted).</summary>
     /// <param name="queueIdGenerated">The file had no queue_id: an existing state file's id is taken, so the run resumes.</param>
+    /// <param name="slots">Jobs at once and the machine's CPUs and GPUs (<see cref="RunSlots.Resolve"/>), for the runner.</param>
     /// <param name="agent">What only the agent does (null for <c>spawn queue run</c>).</param>
     public async Task<int> ExecuteAsync(
-        QueueDefinition queue, bool queueIdGenerated, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals, AgentDuties? agent = null)
+        QueueDefinition queue, bool queueIdGenerated, RunLocations where, bool fresh, IRunObserver observer, SignalCancellation signals, RunSlots slots,
+        AgentDuties? agent = null)
     {
         try
         {
@@ -48,7 +50,11 @@ public sealed class QueueRun(TimeProvider clock, TextWriter errors)
             }
 
             await using var executor = new BashJobExecutor(clock, LauncherCommand.ThisProgram(), cgroups);
-            var settings = new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory);
+            var settings = new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory)
+            {
+                MaxParallel = slots.MaxParallel,
+                Machine = slots.Machine,
+            };
             if (fresh && File.Exists(where.StateFile))
             {
                 if (await LiveAttempts.FindAsync(queue, where.StateFile, settings, executor, signals.Token).ConfigureAwait(false) is { } live)

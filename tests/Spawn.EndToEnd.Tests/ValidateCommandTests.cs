@@ -15,6 +15,7 @@ public sealed class ValidateCommandTests : IDisposable
     [InlineData("etl-pipeline.json", "extract")]
     [InlineData("ensemble-pipeline.json", "preprocess")]
     [InlineData("diamond.json", "preprocess")]
+    [InlineData("ensemble-queue.json", "preprocess")]
     public async Task Each_example_queue_validates_and_shows_its_execution_order(string file, string firstJob)
     {
         var result = await _ws.SpawnAsync("queue", "validate", Binaries.Example(file));

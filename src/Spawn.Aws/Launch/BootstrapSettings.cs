@@ -14,4 +14,11 @@ public sealed record BootstrapSettings(
     int DeadlineMinutes,
     bool PowerOffWhenDone,
     DateTimeOffset? ResumeFromS3Since = null,
-    DateTimeOffset? ResumedAt = null);
+    DateTimeOffset? ResumedAt = null)
+{
+    /// <summary>
+    /// What the agent is told of the machine: <c>--gpus N</c> from the instance type (or <c>spawn launch --gpus</c>), so a
+    /// GPU job is not refused because the driver was not loaded, or is installed by a job, when the agent starts.
+    /// </summary>
+    public IReadOnlyList<string> AgentFlags { get; init; } = [];
+}

@@ -30,4 +30,10 @@ public sealed record LaunchRequest(
     public const string DefaultInstanceProfile = "spawn-queue";
 
     public string EffectiveInstanceProfile => InstanceProfile ?? DefaultInstanceProfile;
+
+    /// <summary><c>--cpus N</c>: what the instance's jobs' cpus are counted against, instead of its vCPUs.</summary>
+    public int? Cpus { get; init; }
+
+    /// <summary><c>--gpus N</c>: the instance's GPUs, instead of what DescribeInstanceTypes says.</summary>
+    public int? Gpus { get; init; }
 }

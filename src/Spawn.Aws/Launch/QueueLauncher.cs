@@ -27,11 +27,14 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
     private static readonly string[] NoSpotCapacity =
         ["InsufficientInstanceCapacity", "SpotMaxPriceTooLow", "MaxSpotInstanceCountExceeded", "InsufficientCapacity", "capacity-not-available", "UnfulfillableCapacity"];
 
-    public async Task<LaunchPlan> PlanAsync(LaunchRequest launch, QueueDefinition queue, byte[] queueBytes, CancellationToken cancellationToken)
+    /// <summary>What EC2 says of the instance type: the queue is checked against its vCPUs and GPUs before anything else.</summary>
+    public Task<InstanceTypeInfo> DescribeTypeAsync(string instanceType, CancellationToken cancellationToken) =>
+        Ask("cannot describe the instance type", () => InstanceTypeInfo.DescribeAsync(ec2, instanceType, cancellationToken));
+
+    public async Task<LaunchPlan> PlanAsync(LaunchRequest launch, QueueDefinition queue, byte[] queueBytes, InstanceTypeInfo type, CancellationToken cancellationToken)
     {
         var bucket = queue.ResultS3Bucket ?? throw new ArgumentException("the queue must name its bucket", nameof(queue));
         var bucketRegion = await BucketRegionAsync(bucket, cancellationToken).ConfigureAwait(false);
-        var type = await Ask("cannot describe the instance type", () => InstanceTypeInfo.DescribeAsync(ec2, launch.InstanceType, cancellationToken)).ConfigureAwait(false);
         var image = await new AmiChoice(ec2, ssm).ResolveAsync(launch.Ami, type, cancellationToken).ConfigureAwait(false);
         var agentPath = AgentBuilds.Find(launch.AgentDirectory, type);
         var upload = new AgentUploader(s3, bucket, queue.ResultPrefix).Plan(agentPath, queueBytes);
@@ -40,7 +43,10 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
             queue.QueueId, bucketRegion, bucket, upload, deadline, PowerOffWhenDone: !launch.KeepInstance,
             // A spot instance's replacement (a persistent request relaunches a terminated one) goes on from S3.
             launch.ResumeFromS3Since ?? (launch.Spot ? clock.GetUtcNow() - ClockSkew : null),
-            launch.ResumedAt));
+            launch.ResumedAt)
+        {
+            AgentFlags = InstanceFit.AgentFlags(launch, type),
+        });
         var request = RunInstancesRequests.Build(launch, queue, image, userData);
         string? note = null;
         try

@@ -27,7 +27,7 @@ public static class UserDataScript
             ["@QUEUE_KEY@"] = ShellWords.Quote(settings.Agent.QueueKey),
             ["@QUEUE_SHA256@"] = settings.Agent.QueueSha256,
             ["@DEADLINE_MINUTES@"] = settings.DeadlineMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["@UNIT@"] = Unit(settings.PowerOffWhenDone, settings.ResumeFromS3Since, settings.ResumedAt).TrimEnd('\n'),
+            ["@UNIT@"] = Unit(settings.PowerOffWhenDone, settings.ResumeFromS3Since, settings.ResumedAt, settings.AgentFlags).TrimEnd('\n'),
         };
         var script = Resource("bootstrap.sh");
         foreach (var (placeholder, value) in values)
@@ -39,9 +39,11 @@ public static class UserDataScript
     }
 
     /// <summary>The agent's unit as <c>deploy/spored.service</c> has it, running the downloaded queue.</summary>
-    public static string Unit(bool powerOffWhenDone, DateTimeOffset? resumeFromS3Since = null, DateTimeOffset? resumedAt = null)
+    /// <param name="agentFlags">Plain words (<c>--gpus</c>, <c>4</c>): systemd splits ExecStart at spaces.</param>
+    public static string Unit(bool powerOffWhenDone, DateTimeOffset? resumeFromS3Since = null, DateTimeOffset? resumedAt = null, IReadOnlyList<string>? agentFlags = null)
     {
-        var execStart = $"ExecStart={AgentPath} run-queue {QueuePath}" + (powerOffWhenDone ? " --power-off" : "")
+        var flags = agentFlags is { Count: > 0 } ? " " + string.Join(' ', agentFlags) : "";
+        var execStart = $"ExecStart={AgentPath} run-queue {QueuePath}{flags}" + (powerOffWhenDone ? " --power-off" : "")
             + (resumeFromS3Since is { } since ? $" --resume-from-s3 {Spawn.Core.State.QueueStateJson.FormatTime(since)}" : "")
             + (resumedAt is { } at ? $" --resumed-at {Spawn.Core.State.QueueStateJson.FormatTime(at)}" : "");
         var lines = Resource("spored.service").Split('\n')

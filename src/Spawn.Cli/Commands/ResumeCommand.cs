@@ -119,7 +119,7 @@ internal static class ResumeCommand
     {
         if (file is not null)
         {
-            if (LaunchQueueFile.Prepare(file, source.Bucket, clock, stderr) is not { } prepared)
+            if (LaunchQueueFile.Prepare(file, source.Bucket, parallelFlag: null, clock, stderr) is not { } prepared)
             {
                 return null;
             }
@@ -130,7 +130,7 @@ internal static class ResumeCommand
                 return null;
             }
 
-            return prepared;
+            return (prepared.Queue, prepared.Bytes);
         }
 
         var key = S3Keys.Join(source.Prefix, "agent/queue.json");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spawn.Cli.Rendering;
 using Spawn.Core.Model;
 using Spawn.Core.Running;
+using Spawn.Execution;
 using Spawn.Hosting;
 using Spectre.Console;
 
@@ -22,11 +23,18 @@ internal static class RunCommand
         var resultsDir = new Option<string?>("--results-dir") { Description = "Collect results into this directory (laid out like the bucket) instead of S3" };
         var json = new Option<bool>("--json") { Description = "Print one JSON event per line instead of the progress display" };
         var fresh = new Option<bool>("--fresh") { Description = "Start over: keep the existing state file as a backup and run every job" };
+        var slotOptions = new SlotOptions();
         var command = new Command("run", "Run a queue on this machine (resumes it if its state exists)") { file, stateFile, logDir, resultsDir, json, fresh };
+        foreach (var option in slotOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, _) =>
         {
             var loaded = QueueFileLoading.LoadValid(result.GetValue(file)!, clock, Console.Error);
-            if (loaded?.Queue is not { } queue)
+            if (loaded?.Queue is not { } queue
+                || RunSlots.Resolve(result.GetValue(file)!, loaded, slotOptions.Read(result), MachineProbe.ThisMachine(), Console.Error) is not { } slots)
             {
                 return 2;
             }
@@ -53,6 +61,10 @@ internal static class RunCommand
             notes.WriteLine($"queue {queue.QueueId}: state {where.StateFile}");
             notes.WriteLine($"  logs    {where.LogDirectory}");
             notes.WriteLine($"  results {DescribeResults(queue, where)}");
+            if (slots.MaxParallel > 1 || queue.Jobs.Any(j => j.Cpus is not null || j.Gpus is not null))
+            {
+                notes.WriteLine($"  slots   {slots.Describe()}");
+            }
             if (generated && result.GetValue(stateFile) is null)
             {
                 notes.WriteLine("  (the file has no queue_id, so this run got a new one: give it a queue_id, or pass --state-file, to resume it later)");
@@ -63,17 +75,17 @@ internal static class RunCommand
             if (asJson)
             {
                 await using var stdout = Console.OpenStandardOutput();
-                return await run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), new JsonLinesObserver(stdout), signals).ConfigureAwait(false);
+                return await run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), new JsonLinesObserver(stdout), signals, slots).ConfigureAwait(false);
             }
 
             if (Console.IsOutputRedirected)
             {
-                return await run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), new LineObserver(Console.Out), signals).ConfigureAwait(false);
+                return await run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), new LineObserver(Console.Out), signals, slots).ConfigureAwait(false);
             }
 
             var settings = new RunnerSettings(where.LogDirectory, where.AttemptsDirectory, Environment.CurrentDirectory);
             var live = new LiveProgress(AnsiConsole.Console, settings.StdoutLog, clock);
-            return await live.ShowWhileAsync(() => run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), live, signals)).ConfigureAwait(false);
+            return await live.ShowWhileAsync(() => run.ExecuteAsync(queue, generated, where, result.GetValue(fresh), live, signals, slots)).ConfigureAwait(false);
         });
         return command;
     }

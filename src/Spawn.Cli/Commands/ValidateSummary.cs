@@ -21,6 +21,11 @@ internal static class ValidateSummary
         stdout.WriteLine($"  global timeout  {(queue.GlobalTimeout is { } limit ? GoDuration.Format(limit) : "none")}");
         stdout.WriteLine($"  on failure      {(queue.OnFailure == FailurePolicy.Stop ? "stop" : "continue")}");
         stdout.WriteLine($"  results         {Destination(queue)}");
+        if (queue.MaxParallel != ParallelLimit.One)
+        {
+            // Said only when the file opts in, so the guide's queues read as they always did.
+            stdout.WriteLine($"  at once         {(queue.MaxParallel.IsAuto ? "as many jobs as the machine has CPUs" : $"up to {queue.MaxParallel} jobs")} (max_parallel)");
+        }
         if (parsed.Defaults.Count > 0)
         {
             stdout.WriteLine();

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Spawn.Aws;
 using Spawn.Aws.Launch;
+using Spawn.Core.Model;
+using Spawn.Core.Parsing;
+using Spawn.Core.Validation;
 
 namespace Spawn.Cli.Launch;
 
@@ -27,7 +30,10 @@ internal static class LaunchCommand
     private static async Task<int> RunAsync(LaunchOptions options, ParseResult result, TimeProvider clock, CancellationToken cancellationToken)
     {
         var stderr = Console.Error;
-        if (LaunchQueueFile.Prepare(result.GetValue(options.BatchQueue)!, result.GetValue(options.Bucket), clock, stderr) is not { } queue)
+        var path = result.GetValue(options.BatchQueue)!;
+        // A --parallel that is not valid is reported with the other flags, below; the copy is not given it.
+        var parallel = result.GetValue(options.Slots.Parallel) is { } p && ParallelLimit.Parse(p) is not null ? p : null;
+        if (LaunchQueueFile.Prepare(path, result.GetValue(options.Bucket), parallel, clock, stderr) is not { } queue)
         {
             return 2;
         }
@@ -37,14 +43,17 @@ internal static class LaunchCommand
             return 2;
         }
 
-        return await LaunchAsync(launch, queue.Queue, queue.Bytes, Path.GetFullPath(result.GetValue(options.BatchQueue)!), result.GetValue(options.DryRun), result.GetValue(options.Json), clock, cancellationToken)
+        return await LaunchAsync(launch, queue.Queue, queue.Bytes, Path.GetFullPath(path), result.GetValue(options.DryRun), result.GetValue(options.Json), clock, cancellationToken, queue.Positions, path)
             .ConfigureAwait(false);
     }
 
     /// <summary>Plans, then (unless <paramref name="dryRun"/>) launches, records and prints; the exit code. Shared with <c>spawn queue resume</c>.</summary>
     /// <param name="queueFile">The local queue file, remembered for <c>spawn queue report</c>'s graph; null when there is none here.</param>
+    /// <param name="positions">Where the file has its jobs' cpus and gpus, for errors about a type too small (else they are put at 1:1).</param>
+    /// <param name="shownPath">The queue file as the user named it, in those errors.</param>
     public static async Task<int> LaunchAsync(
-        LaunchRequest launch, Spawn.Core.Model.QueueDefinition queue, byte[] queueBytes, string? queueFile, bool dryRun, bool json, TimeProvider clock, CancellationToken cancellationToken)
+        LaunchRequest launch, Spawn.Core.Model.QueueDefinition queue, byte[] queueBytes, string? queueFile, bool dryRun, bool json, TimeProvider clock, CancellationToken cancellationToken,
+        FieldPositions? positions = null, string? shownPath = null)
     {
         var stderr = Console.Error;
         try
@@ -53,7 +62,13 @@ internal static class LaunchCommand
             using var ssm = AwsClients.Ssm(launch.Region);
             using var s3 = S3ClientFactory.Create(launch.Region);
             var launcher = new QueueLauncher(ec2, ssm, s3, clock);
-            var plan = await launcher.PlanAsync(launch, queue, queueBytes, cancellationToken).ConfigureAwait(false);
+            var type = await launcher.DescribeTypeAsync(launch.InstanceType, cancellationToken).ConfigureAwait(false);
+            if (!Fits(shownPath ?? queueFile ?? "queue.json", queue, positions ?? FieldPositions.None, launch, type, stderr))
+            {
+                return 2;
+            }
+
+            var plan = await launcher.PlanAsync(launch, queue, queueBytes, type, cancellationToken).ConfigureAwait(false);
             if (dryRun)
             {
                 LaunchOutput.WriteDryRun(Console.Out, plan, json);
@@ -75,6 +90,26 @@ internal static class LaunchCommand
             await stderr.WriteLineAsync($"error: {AwsErrorText.Describe(e)}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A job that asks for more vCPUs or GPUs than the instance type has would never start there: each is an error at its
+    /// field, before anything is created. A GPU queue on the default image gets a note: it has no NVIDIA driver.
+    /// </summary>
+    private static bool Fits(string path, QueueDefinition queue, FieldPositions positions, LaunchRequest launch, InstanceTypeInfo type, TextWriter stderr)
+    {
+        var errors = MachineFit.Check(queue, positions, InstanceFit.Target(launch, type));
+        foreach (var error in errors)
+        {
+            stderr.WriteLine(error.Format(path));
+        }
+
+        if (errors.Count == 0 && launch.Ami is null && queue.Jobs.Any(j => j.Gpus > 0))
+        {
+            stderr.WriteLine("note: the default image (Amazon Linux 2023) has no NVIDIA driver: give GPU jobs an image with one (--ami, e.g. an AWS Deep Learning AMI), or install it in a job");
+        }
+
+        return errors.Count == 0;
     }
 
     /// <summary>So every later command needs only the queue id (or the instance id); the queue file's path gives <c>spawn queue report</c> its graph.</summary>

@@ -34,6 +34,12 @@ internal static class LaunchFlags
             }
         }
 
+        var slots = options.ForResume ? new Spawn.Hosting.SlotFlags(null, result.GetValue(options.Slots.Cpus), result.GetValue(options.Slots.Gpus)) : options.Slots.Read(result);
+        foreach (var slotProblem in slots.Problems())
+        {
+            Problem(slotProblem);
+        }
+
         if (result.GetValue(options.DiskSize) is { } size and (< 1 or > 65536))
         {
             Problem($"--disk-size {size}: a gp3 volume is 1 to 65536 GiB");
@@ -94,6 +100,10 @@ internal static class LaunchFlags
                 Path.GetFullPath(agentDirectory!),
                 MaxPrice: maxPrice,
                 SpotFallbackOnDemand: fallback is not null)
+            {
+                Cpus = slots.Cpus,
+                Gpus = slots.Gpus,
+            }
             : null;
     }
 }

@@ -61,7 +61,13 @@ internal sealed class LaunchOptions(bool forResume = false)
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result as one JSON object" };
 
+    /// <summary>
+    /// <c>--parallel</c> (into the uploaded copy's max_parallel; not for a resume, whose copy is the one launched) and
+    /// <c>--cpus</c>, <c>--gpus</c> (what the instance has).
+    /// </summary>
+    public Spawn.Hosting.SlotOptions Slots { get; } = new();
+
     public IEnumerable<Option> All => forResume
-        ? [BatchQueue, InstanceType, Region, Spot, OnDemand, MaxPrice, SpotFallback, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, KeepInstance, AgentDir, DryRun, Json]
-        : [BatchQueue, InstanceType, Region, Spot, MaxPrice, SpotFallback, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, Bucket, KeepInstance, AgentDir, DryRun, Json];
+        ? [BatchQueue, InstanceType, Region, Spot, OnDemand, MaxPrice, SpotFallback, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, KeepInstance, AgentDir, DryRun, Json, Slots.Cpus, Slots.Gpus]
+        : [BatchQueue, InstanceType, Region, Spot, MaxPrice, SpotFallback, Ami, DiskSize, SecurityGroups, Subnet, IamRole, KeyName, Name, Tags, Bucket, KeepInstance, AgentDir, DryRun, Json, .. Slots.All];
 }

@@ -11,8 +11,13 @@ namespace Spawn.Cli.Launch;
 /// </summary>
 internal static class LaunchQueueFile
 {
-    /// <summary>The copy to upload and the queue it defines; null after printing why not (exit 2).</summary>
-    public static (QueueDefinition Queue, byte[] Bytes)? Prepare(string path, string? bucketFlag, TimeProvider clock, TextWriter stderr)
+    /// <summary>
+    /// The copy to upload, the queue it defines, and where the original file has its jobs' cpus and gpus (errors about
+    /// them name the user's file, not the copy); null after printing why not (exit 2).
+    /// </summary>
+    /// <param name="parallelFlag"><c>--parallel</c>, already checked: written into the copy as max_parallel.</param>
+    public static (QueueDefinition Queue, byte[] Bytes, FieldPositions Positions)? Prepare(
+        string path, string? bucketFlag, string? parallelFlag, TimeProvider clock, TextWriter stderr)
     {
         if (QueueFileLoading.ReadProblem(path, out var original) is { } problem)
         {
@@ -40,7 +45,7 @@ internal static class LaunchQueueFile
             return null;
         }
 
-        var copy = QueueCopy.With(original, queue.QueueId, bucket);
+        var copy = QueueCopy.With(original, queue.QueueId, bucket, parallelFlag);
         var reparsed = QueueFileParser.Parse(copy, path, clock);
         if (reparsed.Queue is not { } sent || sent.QueueId != queue.QueueId)
         {
@@ -50,7 +55,7 @@ internal static class LaunchQueueFile
             return null;
         }
 
-        return (sent, copy);
+        return (sent, copy, parsed.Positions);
     }
 
     /// <summary>The instance's bootstrap signs S3 requests in bash without escaping: keys keep to unreserved characters.</summary>

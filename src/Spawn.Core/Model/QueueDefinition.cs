@@ -17,5 +17,8 @@ public sealed record QueueDefinition(
     /// <summary>The key prefix results go under: the file's prefix, else <c>queues/{queue_id}</c>.</summary>
     public string ResultPrefix => string.IsNullOrEmpty(ResultS3Prefix) ? $"queues/{QueueId}" : ResultS3Prefix.Trim('/');
 
+    /// <summary>How many jobs may run at once (<c>max_parallel</c>); one unless the file opts in.</summary>
+    public ParallelLimit MaxParallel { get; init; } = ParallelLimit.One;
+
     public TimeSpan KillGraceFor(JobDefinition job) => job.KillGrace ?? KillGrace ?? DefaultKillGrace;
 }

@@ -14,6 +14,9 @@ public static class DidYouMean
         ["id"] = "queue_id", ["name"] = "queue_name", ["timeout"] = "global_timeout", ["steps"] = "jobs",
         ["tasks"] = "jobs", ["on_error"] = "on_failure", ["failure_mode"] = "on_failure", ["s3_bucket"] = "result_s3_bucket",
         ["bucket"] = "result_s3_bucket", ["s3_prefix"] = "result_s3_prefix", ["prefix"] = "result_s3_prefix",
+        ["parallel"] = "max_parallel", ["parallelism"] = "max_parallel", ["concurrency"] = "max_parallel",
+        ["max_concurrency"] = "max_parallel", ["max_jobs"] = "max_parallel", ["workers"] = "max_parallel",
+        ["max_workers"] = "max_parallel", ["max_parallel_jobs"] = "max_parallel",
     };
 
     private static readonly Dictionary<string, string> JobAliases = new(StringComparer.OrdinalIgnoreCase)
@@ -23,6 +26,8 @@ public static class DidYouMean
         ["needs"] = "depends_on", ["after"] = "depends_on", ["retry_count"] = "retry", ["retries"] = "retry",
         ["max_retries"] = "retry", ["max_attempts"] = "retry", ["environment"] = "env", ["results"] = "result_paths",
         ["result_path"] = "result_paths", ["outputs"] = "result_paths", ["artifacts"] = "result_paths",
+        ["cpu"] = "cpus", ["cores"] = "cpus", ["vcpus"] = "cpus", ["num_cpus"] = "cpus", ["cpu_count"] = "cpus",
+        ["threads"] = "cpus", ["gpu"] = "gpus", ["num_gpus"] = "gpus", ["gpu_count"] = "gpus", ["n_gpus"] = "gpus",
     };
 
     private static readonly Dictionary<string, string> RetryAliases = new(StringComparer.OrdinalIgnoreCase)

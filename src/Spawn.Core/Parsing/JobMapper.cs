@@ -32,6 +32,8 @@ internal static class JobMapper
         var retry = fields.Get("retry") is { } r ? RetryMapper.Map(context, r.Value, path.Child("retry")) : RetryPolicy.None;
         var resultPaths = ResultPaths(context, fields, path);
         var killGrace = fields.Get("kill_grace") is { } k ? context.Duration(k.Value, path.Child("kill_grace"), allowZero: true) : null;
+        var cpus = Slots(context, fields, path, "cpus", minimum: 1, "CPU slots the job holds while it runs");
+        var gpus = Slots(context, fields, path, "gpus", minimum: 0, "GPUs the job holds while it runs; 0 for none");
 
         var draft = new JobDraft(index, jobId, jobIdOffset, dependsOn);
         if (context.ErrorCount != before || jobId is null || command is null || timeout is null || retry is null)
@@ -45,7 +47,26 @@ internal static class JobMapper
             dependencyIds[i] = dependsOn[i].JobId;
         }
 
-        return (draft, new JobDefinition(jobId, command, timeout.Value, dependencyIds, env, retry, resultPaths, killGrace));
+        return (draft, new JobDefinition(jobId, command, timeout.Value, dependencyIds, env, retry, resultPaths, killGrace) { Cpus = cpus, Gpus = gpus });
+    }
+
+    /// <summary>A job's <c>cpus</c> or <c>gpus</c>: a whole number of at least <paramref name="minimum"/>, or null when absent.</summary>
+    private static int? Slots(ParseContext context, ObjectFields fields, JsonPath path, string name, int minimum, string meaning)
+    {
+        var fieldPath = path.Child(name);
+        if (fields.Get(name) is not { } member || context.Integer(member.Value, fieldPath) is not { } count)
+        {
+            return null;
+        }
+
+        if (count < minimum)
+        {
+            context.Error(member.Value.Offset, fieldPath, $"{fieldPath} must be at least {minimum} ({meaning}), found {count}");
+            return null;
+        }
+
+        context.Remember(member.Value.Offset, fieldPath);
+        return count;
     }
 
     private static string? WithoutNul(ParseContext context, SourceMember? member, JsonPath path, string? value) =>

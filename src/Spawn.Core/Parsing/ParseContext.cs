@@ -11,6 +11,7 @@ public sealed class ParseContext
 {
     private readonly List<(int Offset, string Path, int Job, string Message)> _errors = [];
     private readonly List<string?> _jobIds = [];
+    private readonly List<(int Job, string Field, int Offset)> _remembered = [];
 
     private static readonly TimeSpan MinimumDuration = TimeSpan.FromMilliseconds(1);
 
@@ -28,6 +29,18 @@ public sealed class ParseContext
 
         _jobIds[index] = id;
     }
+
+    /// <summary>Keeps where a job's field was written, for checks made after parsing (see <see cref="FieldPositions"/>).</summary>
+    public void Remember(int offset, JsonPath path)
+    {
+        if (path is { Job: >= 0, Field: { } field })
+        {
+            _remembered.Add((path.Job, field, offset));
+        }
+    }
+
+    public FieldPositions Positions(LineMap lines) =>
+        _remembered.Count == 0 ? FieldPositions.None : new FieldPositions(_remembered.ToDictionary(r => (r.Job, r.Field), r => lines.Position(r.Offset)));
 
     /// <summary>The errors in file order, with line and column, each job named by its id beside its position.</summary>
     public IReadOnlyList<QueueError> Errors(LineMap lines) =>

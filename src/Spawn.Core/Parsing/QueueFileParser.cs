@@ -58,6 +58,7 @@ public static class QueueFileParser
         var bucket = Bucket(context, fields);
         var prefix = Prefix(context, fields);
         var killGrace = Optional(fields, "kill_grace") is { } k ? context.Duration(k.Value, "kill_grace", allowZero: true) : null;
+        var maxParallel = MaxParallel(context, fields);
 
         if (generated)
         {
@@ -90,8 +91,8 @@ public static class QueueFileParser
             return new QueueParseResult(null, errors, defaults) { QueueIdGenerated = generated };
         }
 
-        var queue = new QueueDefinition(queueId, queueName ?? queueId, jobs, globalTimeout, onFailure, bucket, prefix, killGrace);
-        return new QueueParseResult(queue, errors, defaults) { QueueIdGenerated = generated };
+        var queue = new QueueDefinition(queueId, queueName ?? queueId, jobs, globalTimeout, onFailure, bucket, prefix, killGrace) { MaxParallel = maxParallel };
+        return new QueueParseResult(queue, errors, defaults) { QueueIdGenerated = generated, Positions = context.Positions(lines) };
     }
 
     private static SourceMember? Optional(ObjectFields fields, string name) => fields.Get(name);
@@ -172,6 +173,44 @@ public static class QueueFileParser
                 var hint = guess is null ? "" : $"; did you mean \"{guess}\"?";
                 context.Error(member.Value.Offset, "on_failure", $"on_failure must be \"stop\" or \"continue\", found \"{value}\"{hint}");
                 return FailurePolicy.Stop;
+        }
+    }
+
+    /// <summary><c>max_parallel</c>: a whole number of at least 1, or "auto" (the machine's CPU count, resolved where the queue runs).</summary>
+    private static ParallelLimit MaxParallel(ParseContext context, ObjectFields fields)
+    {
+        const string Expected = "max_parallel must be a whole number of at least 1 or \"auto\" (the machine's CPU count)";
+        if (Optional(fields, "max_parallel") is not { } member)
+        {
+            return ParallelLimit.One;
+        }
+
+        var node = member.Value;
+        switch (node)
+        {
+            case SourceString { Value: QueueFields.AutoParallel }:
+                return ParallelLimit.Auto;
+            case SourceString { Value: var text }:
+                var hint = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var written) ? $"; write the number without quotes: {written}"
+                    : DidYouMean.Closest(text, [QueueFields.AutoParallel]) is { } guess ? $"; did you mean \"{guess}\"?" : "";
+                context.Error(node.Offset, "max_parallel", $"{Expected}, found \"{text}\"{hint}");
+                return ParallelLimit.One;
+            case SourceNumber:
+                if (context.Integer(node, "max_parallel") is not { } count)
+                {
+                    return ParallelLimit.One;
+                }
+
+                if (count < 1)
+                {
+                    context.Error(node.Offset, "max_parallel", $"max_parallel must be at least 1 (1 runs one job at a time), found {count}");
+                    return ParallelLimit.One;
+                }
+
+                return new ParallelLimit(count);
+            default:
+                context.Error(node.Offset, "max_parallel", $"{Expected}, found {node.Kind}");
+                return ParallelLimit.One;
         }
     }
 

@@ -13,4 +13,7 @@ public sealed record QueueParseResult(QueueDefinition? Queue, IReadOnlyList<Queu
 
     /// <summary>True when the file had no <c>queue_id</c> and one was generated from the clock.</summary>
     public bool QueueIdGenerated { get; init; }
+
+    /// <summary>Where each job's <c>cpus</c> and <c>gpus</c> were written, for the check against the machine.</summary>
+    public FieldPositions Positions { get; init; } = FieldPositions.None;
 }

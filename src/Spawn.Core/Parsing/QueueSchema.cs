@@ -11,7 +11,7 @@ public static class QueueSchema
       "$schema": "https://json-schema.org/draft/2020-12/schema",
       "$id": "https://github.com/spawn/spawn/schema/queue.schema.json",
       "title": "spawn batch queue",
-      "description": "A queue of shell jobs run one at a time in dependency order (spawn queue validate checks more: ids, cycles, durations).",
+      "description": "A queue of shell jobs run in dependency order, one at a time unless max_parallel says more (spawn queue validate checks more: ids, cycles, durations).",
       "type": "object",
       "additionalProperties": false,
       "required": ["jobs"],
@@ -28,7 +28,12 @@ public static class QueueSchema
         "on_failure": { "enum": ["stop", "continue"], "default": "stop" },
         "result_s3_bucket": { "type": "string", "minLength": 1, "pattern": "^[^/]+$", "description": "S3 bucket for results; a local directory when absent." },
         "result_s3_prefix": { "type": "string", "description": "Key prefix; defaults to queues/{queue_id}." },
-        "kill_grace": { "$ref": "#/$defs/duration", "description": "Time between SIGTERM and SIGKILL (default 30s)." }
+        "kill_grace": { "$ref": "#/$defs/duration", "description": "Time between SIGTERM and SIGKILL (default 30s)." },
+        "max_parallel": {
+          "oneOf": [{ "type": "integer", "minimum": 1 }, { "const": "auto" }],
+          "default": 1,
+          "description": "How many jobs may run at once; \"auto\" is the machine's CPU count. --parallel N overrides it."
+        }
       },
       "$defs": {
         "id": {
@@ -68,7 +73,9 @@ public static class QueueSchema
               "items": { "type": "string", "minLength": 1 },
               "description": "Files to collect after the job completes: absolute paths or globs (*, ?, **)."
             },
-            "kill_grace": { "$ref": "#/$defs/duration" }
+            "kill_grace": { "$ref": "#/$defs/duration" },
+            "cpus": { "type": "integer", "minimum": 1, "description": "CPU slots the job holds while it runs (the machine's CPUs are the slots)." },
+            "gpus": { "type": "integer", "minimum": 0, "description": "GPUs the job holds while it runs, its own in CUDA_VISIBLE_DEVICES; 0 hides every GPU from it." }
           }
         },
         "retry": {

@@ -42,7 +42,7 @@ public static class QueueFileGen
     private sealed class Shape(bool tame) : JsonShape(tame)
     {
         protected override Gen<string> UnknownName { get; } = Gen.Frequency(
-            (4, Gen.OneOf("retry_count", "cmd", "timeout_s", "dependencies", "Job_Id", "job_id ", "jobs", "queue_id", "max_attempts")),
+            (4, Gen.OneOf("retry_count", "cmd", "timeout_s", "dependencies", "Job_Id", "job_id ", "jobs", "queue_id", "max_attempts", "gpu", "parallelism")),
             (1, OddString));
 
         public Gen<FuzzJson> Queue => Object(
@@ -54,6 +54,7 @@ public static class QueueFileGen
             ("result_s3_bucket", 1, Text(["bucket"], ["s3://bucket", "a/b"])),
             ("result_s3_prefix", 1, Text(["p/q", "a//b"], ["../up", "a/./b"])),
             ("kill_grace", 1, Duration),
+            ("max_parallel", 1, MaxParallel),
             ("$schema", 1, Text(["../schema/queue.schema.json"], [])));
 
         private Gen<FuzzJson> Duration => (Tame ? Ordinary : QueueFileGen.Duration).Select(FuzzJson.Str);
@@ -74,8 +75,20 @@ public static class QueueFileGen
                 ("env", 1, Env),
                 ("retry", 1, Retry),
                 ("result_paths", 1, Text(["/tmp/out.txt", "*.log", "**/*.csv", "out/../x"], [""]).Array[0, 3].Select(FuzzJson.Arr)),
-                ("kill_grace", 1, Duration));
+                ("kill_grace", 1, Duration),
+                ("cpus", 1, Slots(minimum: 1)),
+                ("gpus", 1, Slots(minimum: 0)));
         }
+
+        /// <summary>A number of jobs at once, or "auto"; wild, also zero, negatives, fractions, and near misses of "auto".</summary>
+        private Gen<FuzzJson> MaxParallel => Tame
+            ? Gen.Frequency((3, Gen.Int[1, 8].Select(Int)), (1, Gen.Const(FuzzJson.Str("auto"))))
+            : Gen.Frequency((4, Gen.Int[-1, 8].Select(Int)), (2, Text(["auto"], ["Auto", "atuo", "4", ""])), (1, Number));
+
+        /// <summary>A job's cpus or gpus: tame, at least <paramref name="minimum"/>; wild, also below it and any number.</summary>
+        private Gen<FuzzJson> Slots(int minimum) => Tame
+            ? Gen.Int[minimum, 8].Select(Int)
+            : Gen.Frequency((6, Gen.Int[-1, 8].Select(Int)), (1, Number));
 
         private Gen<FuzzJson> Env =>
             Gen.Select(Tame ? Gen.OneOf("A", "B_2", "_x") : Name(["A", "JOB_ID", "QUEUE_ID", "1X", "a-b", ""]), Value(Text(["v", "", "x=y"], [])))

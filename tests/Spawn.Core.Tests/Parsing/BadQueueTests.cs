@@ -119,7 +119,7 @@ public sealed class BadQueueTests
         {
             "a field nothing resembles",
             """{"jobs": [{"job_id": "a", "command": "x", "timeout": "1m", "priority": 1}]}""",
-            "1:60: unknown field \"priority\" in jobs[0] (\"a\"); expected one of job_id, command, timeout, depends_on, env, retry, result_paths, kill_grace"
+            "1:60: unknown field \"priority\" in jobs[0] (\"a\"); expected one of job_id, command, timeout, depends_on, env, retry, result_paths, kill_grace, cpus, gpus"
         },
         {
             "a duplicate key in a job",

@@ -32,6 +32,7 @@ public sealed class ExampleQueueTests
     [InlineData("etl-pipeline.json", "extract, transform, validate, load")]
     [InlineData("ensemble-pipeline.json", "preprocess, train_resnet, train_efficientnet, train_vit, ensemble")]
     [InlineData("diamond.json", "preprocess, train_model_a, train_model_b, ensemble")]
+    [InlineData("ensemble-queue.json", "preprocess, train_resnet, train_efficientnet, train_vit, ensemble")]
     public void Example_queues_run_in_the_order_the_guide_describes(string file, string order)
     {
         var queue = Parse.Valid(File.ReadAllText(Parse.RepositoryFile("examples", file)));
