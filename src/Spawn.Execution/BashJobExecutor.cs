@@ -15,7 +15,8 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
 
     /// <summary>Log and attempt directories made (or found) already: every attempt of a run names the same ones.</summary>
     private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
-    private JobLauncher? _launcher;
+    /// <summary>The launchers started so far: one runs one attempt at a time, so jobs side by side need one each.</summary>
+    private readonly List<JobLauncher> _launchers = [];
 
     public async Task<IRunningJob> StartAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
@@ -52,7 +53,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
     {
         // Only behind an attempt this launcher runs, and only when nothing is left to check before the start (a
         // missing working directory is reported by a plain start).
-        if (cancellationToken.IsCancellationRequested || current is not RunningJob { StartedByLauncher: true } running || _launcher is not { IsRunning: true } launcher
+        if (cancellationToken.IsCancellationRequested || current is not RunningJob { StartedByLauncher: true } running || _launchers is not [{ IsRunning: true } launcher]
             || !Directory.Exists(next.WorkingDirectory))
         {
             return Task.FromResult<IRunningJob?>(null);
@@ -102,7 +103,7 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         // What an attempt still running keeps (the agent was stopped and the job lives on to be adopted) stays.
         cgroups?.TryRemove();
         _records.Dispose();
-        if (_launcher is { } launcher)
+        foreach (var launcher in _launchers)
         {
             await launcher.DisposeAsync().ConfigureAwait(false);
         }
@@ -222,27 +223,31 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         records.Identity ?? (records.SpawnedInSession is { } session ? LauncherSession.Attempt(session) : null);
 
     private async Task<LaunchedAttempt> StartOnceAsync(JobLaunch launch, CancellationToken cancellationToken) =>
-        await (await LauncherAsync(cancellationToken).ConfigureAwait(false)).StartAsync(launch, JoinCgroup(launch), cancellationToken).ConfigureAwait(false);
+        await (await IdleLauncherAsync(cancellationToken).ConfigureAwait(false)).StartAsync(launch, JoinCgroup(launch)).ConfigureAwait(false);
 
-    private async Task<JobLauncher> LauncherAsync(CancellationToken cancellationToken)
+    /// <summary>A launcher running nothing, reserved for one start: an existing one, or a new one.</summary>
+    private async Task<JobLauncher> IdleLauncherAsync(CancellationToken cancellationToken)
     {
         await _launcherLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_launcher is not { IsRunning: true })
+            foreach (var ended in _launchers.Where(l => !l.IsRunning).ToList())
             {
-                if (_launcher is { } ended)
-                {
-                    await ended.DisposeAsync().ConfigureAwait(false);
-                }
-
-                // An attempt whose launcher dies is re-parented to this agent instead of init, so its exit code
-                // still reaches it (RunningJob): a job that then exits 0 is recorded as 0, not run again.
-                Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-                _launcher = JobLauncher.Start(launcherCommand);
+                _launchers.Remove(ended);
+                await ended.DisposeAsync().ConfigureAwait(false);
             }
 
-            return _launcher;
+            if (_launchers.FirstOrDefault(l => l.TryReserve()) is { } idle)
+            {
+                return idle;
+            }
+
+            // An attempt whose launcher dies is re-parented to this agent instead of init, so its exit code
+            // still reaches it (RunningJob): a job that then exits 0 is recorded as 0, not run again.
+            Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+            var launcher = JobLauncher.Start(launcherCommand);
+            _launchers.Add(launcher);
+            return launcher.TryReserve() ? launcher : throw new IOException("a new job launcher could not be reserved");
         }
         finally
         {

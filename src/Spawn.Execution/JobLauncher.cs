@@ -63,12 +63,41 @@ internal sealed class JobLauncher : IAsyncDisposable
         return new JobLauncher(Process.Start(start) ?? throw new IOException($"{command.FileName} did not start"), bashEnv);
     }
 
-    /// <summary>Starts one attempt and returns once the launcher reports its pid, with a task for its exit code.</summary>
-    /// <exception cref="IOException">The launcher is gone; nothing was started.</exception>
-    public async Task<LaunchedAttempt> StartAsync(JobLaunch launch, string commandPrefix, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes this launcher for one start if it runs no attempt now (nor has one asked for): true, and the caller must
+    /// then call <see cref="StartAsync"/>. A launcher runs one attempt at a time; jobs side by side take one each.
+    /// </summary>
+    public bool TryReserve()
     {
-        var request = Request(launch, commandPrefix, after: null).Encode();
-        await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!IsRunning || !_starting.Wait(0))
+        {
+            return false;
+        }
+
+        if (_exits.IsEmpty)
+        {
+            return true;
+        }
+
+        _starting.Release();
+        return false;
+    }
+
+    /// <summary>Starts one attempt (the launcher reserved by <see cref="TryReserve"/>) and returns once the launcher
+    /// reports its pid, with a task for its exit code.</summary>
+    /// <exception cref="IOException">The launcher is gone; nothing was started.</exception>
+    public async Task<LaunchedAttempt> StartAsync(JobLaunch launch, string commandPrefix)
+    {
+        byte[] request;
+        try
+        {
+            request = Request(launch, commandPrefix, after: null).Encode();
+        }
+        catch
+        {
+            _starting.Release();
+            throw;
+        }
 
         // Not cancellable: once the request is out the attempt starts, and its pid must be known to be stopped.
         return await Send(request).ConfigureAwait(false) ?? throw new IOException("the job launcher declined a plain start");
