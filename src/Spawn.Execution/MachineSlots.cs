@@ -13,12 +13,19 @@ public sealed record FoundMachine(MachineCapacity Capacity, string GpuSource);
 /// </summary>
 public static class MachineSlots
 {
-    public static FoundMachine Find(MachineProbe probe, int? cpus = null, int? gpus = null)
+    /// <param name="lookForGpus">False when no job asks for a GPU: then none are looked for, and no <c>nvidia-smi</c>
+    /// (which can take a second on a GPU machine) is started for a queue that cannot use its answer.</param>
+    public static FoundMachine Find(MachineProbe probe, int? cpus = null, int? gpus = null, bool lookForGpus = true)
     {
         var cpuCount = cpus ?? Math.Max(1, probe.ProcessorCount);
         if (gpus is { } given)
         {
             return new FoundMachine(MachineCapacity.Of(cpuCount, given), "--gpus");
+        }
+
+        if (!lookForGpus)
+        {
+            return new FoundMachine(MachineCapacity.Of(cpuCount, 0), "not looked for: no job asks for one");
         }
 
         var (count, source) = CountGpus(probe);

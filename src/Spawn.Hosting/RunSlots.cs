@@ -27,7 +27,7 @@ public sealed record RunSlots(int MaxParallel, MachineCapacity Machine, string G
             return null;
         }
 
-        var found = MachineSlots.Find(probe, flags.Cpus, flags.Gpus);
+        var found = MachineSlots.Find(probe, flags.Cpus, flags.Gpus, lookForGpus: queue.Jobs.Any(j => j.Gpus > 0));
         var target = new FitTarget(
             "this machine",
             found.Capacity,

@@ -68,6 +68,16 @@ public sealed class MachineSlotsTests : IDisposable
     }
 
     [Fact]
+    public void Gpus_are_not_looked_for_when_no_job_asks_for_one()
+    {
+        var asked = false;
+        var found = MachineSlots.Find(new MachineProbe(8, _proc, () => { asked = true; return FourGpus; }, null), lookForGpus: false);
+
+        Assert.False(asked, "nvidia-smi was run");
+        Assert.Empty(found.Capacity.Gpus);
+    }
+
+    [Fact]
     public void Gpus_zero_says_the_machine_has_none()
     {
         Assert.Empty(MachineSlots.Find(Probe(smi: FourGpus), gpus: 0).Capacity.Gpus);
