@@ -14,21 +14,27 @@ public sealed class CrashResumeTests : IDisposable
     private Process StartAgent(string queueFile, params string[] extra) =>
         _ws.Start(Binaries.Spored, ["run-queue", queueFile, "--state-file", _ws.StateFile, "--log-dir", _ws.LogDir, "--results-dir", _ws.ResultsDir, .. extra]);
 
-    [Fact]
-    public async Task Killing_the_agent_thirty_times_at_random_moments_never_loses_or_repeats_a_job()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Killing_the_agent_thirty_times_at_random_moments_never_loses_or_repeats_a_job(int maxParallel)
     {
-        const int jobCount = 16;
+        // Side by side: three chains (each job after the one three before it), so three jobs run at once, and more
+        // of them, so that the queue still outlasts thirty kills.
+        var jobCount = maxParallel == 1 ? 16 : 40;
         var jobs = new StringBuilder();
         for (var i = 0; i < jobCount; i++)
         {
-            var dependsOn = i == 0 ? "" : $", \"depends_on\": [\"job{i - 1}\"{(i > 2 ? $", \"job{i - 3}\"" : "")}]";
+            var dependsOn = maxParallel > 1
+                ? (i < 3 ? "" : $", \"depends_on\": [\"job{i - 3}\"]")
+                : i == 0 ? "" : $", \"depends_on\": [\"job{i - 1}\"{(i > 2 ? $", \"job{i - 3}\"" : "")}]";
             // Every third job fails its first attempt; every job sleeps a random while, then counts itself once.
             var command = $"sleep 0.$((5 + RANDOM % 5)); if [ $(( {i} % 3 )) -eq 0 ] && [ \\\"$JOB_ATTEMPT\\\" -eq 1 ]; then exit 1; fi; echo $JOB_ID >> counter.txt";
             jobs.Append($$"""{"job_id": "job{{i}}", "timeout": "1m", "command": "{{command}}", "retry": {"max_attempts": 3, "backoff": "fixed", "base_delay": "200ms"}{{dependsOn}}}""");
             jobs.Append(i < jobCount - 1 ? ",\n" : "\n");
         }
 
-        var queue = _ws.WriteQueue($$"""{"queue_id": "torture", "jobs": [{{jobs}}]}""");
+        var queue = _ws.WriteQueue($$"""{"queue_id": "torture", "max_parallel": {{maxParallel}}, "jobs": [{{jobs}}]}""");
         var random = new Random(20261128);
         var kills = 0;
         while (kills < 30)

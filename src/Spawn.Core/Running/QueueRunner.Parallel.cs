@@ -34,20 +34,20 @@ public sealed partial class QueueRunner
                 stopped = new OperationCanceledException(cancellationToken);
             }
 
-            if (stopped is null)
+            if (stopped is null && queueDeadline <= clock.GetUtcNow())
             {
-                if (queueDeadline <= clock.GetUtcNow())
-                {
-                    await ExpireQueue(scheduler, cancellationToken).ConfigureAwait(false);
-                }
-
-                while (scheduler.Next(clock.GetUtcNow()) is SchedulerDecision.StartJob start && _slots!.TryTake(scheduler.Definition(start.JobId)) is { } slots)
-                {
-                    await StartSideBySideAsync(scheduler, start, slots, queueDeadline, cancellationToken).ConfigureAwait(false);
-                }
+                await ExpireQueue(scheduler, cancellationToken).ConfigureAwait(false);
             }
 
+            // One decision per round, acted on: asked twice, a backoff could end in between and leave a job that may
+            // start waiting for a step that never comes.
             var decision = scheduler.Next(clock.GetUtcNow());
+            if (stopped is null && decision is SchedulerDecision.StartJob start && _slots!.TryTake(scheduler.Definition(start.JobId)) is { } slots)
+            {
+                await StartSideBySideAsync(scheduler, start, slots, queueDeadline, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (steps.Count == 0 && (stopped is not null || decision is SchedulerDecision.Finished))
             {
                 if (stopped is not null)
