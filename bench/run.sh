@@ -3,7 +3,7 @@
 # per-job overhead (spored vs make -j1 vs a bash loop), log throughput, start-up, memory, timeout precision.
 #
 #   bench/run.sh                 # publishes spawn and spored with Native AOT first (needs clang; see README)
-#   RUNS=5 bench/run.sh overhead # one section: overhead | logs | startup | memory | timeout
+#   RUNS=5 bench/run.sh overhead # one section: overhead | parallel | logs | startup | memory | timeout
 #   SPAWN=… SPORED=… bench/run.sh  # use given binaries instead of publishing
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -118,17 +118,38 @@ def overhead_section(name, graph):
     ratio("agent / make writing the same log files", agent_times, make_logs_times)
 
 
-def overhead():
-    chain = [(f"j{i:04d}", [f"j{i - 1:04d}"] if i else []) for i in range(1000)]
-    overhead_section("chain", chain)
+def random_dag(prefix):
+    """1,000 jobs, each with two or three prerequisites among the last ten: many diamonds, as in a real pipeline."""
     rng = random.Random(7)
     dag = []
     for i in range(1000):
-        # Two or three prerequisites among the last ten jobs: many diamonds, as in a real pipeline.
         window = list(range(max(0, i - 10), i))
         picks = sorted(rng.sample(window, min(len(window), rng.choice([2, 3]))))
-        dag.append((f"d{i:04d}", [f"d{p:04d}" for p in picks]))
-    overhead_section("dag", dag)
+        dag.append((f"{prefix}{i:04d}", [f"{prefix}{p:04d}" for p in picks]))
+    return dag
+
+
+def overhead():
+    chain = [(f"j{i:04d}", [f"j{i - 1:04d}"] if i else []) for i in range(1000)]
+    overhead_section("chain", chain)
+    overhead_section("dag", random_dag("d"))
+
+
+def parallel():
+    """Jobs side by side: the random DAG at --parallel 2 against make -j2 on the same graph, one bash per job on both."""
+    graph = random_dag("p")
+    queue = queue_file("pdag.json", [{"job_id": t, "command": "true", "timeout": "1m", "depends_on": d} for t, d in graph])
+    run_dir = os.path.join(WORK, "pdag")
+    make_bash = makefile("pdag-bash.mk", graph, through_bash=True)
+    rounds = hyperfine({
+        "spored run-queue --parallel 2": agent(queue, run_dir) + " --parallel 2",
+        "make -j2, recipes through bash": f"make -s -j2 -f {make_bash}",
+        "spored run-queue --parallel 1": agent(queue, run_dir + "-1"),
+    }, prepare=f"bash -c '{set_aside(run_dir, run_dir + '-1')}'")
+    agent2, make2, agent1 = rounds.values()
+    report(f"parallel: random DAG, {len(graph)} jobs of `true`", medians_of(rounds), unit_jobs=len(graph))
+    ratio("agent --parallel 2 / make -j2", agent2, make2, target=1.3)
+    ratio("agent --parallel 2 / agent --parallel 1", agent2, agent1)
 
 
 def logs():
@@ -235,7 +256,7 @@ def timeout_precision():
         print(f"  {label:<44} {median:8.1f} ms  (max {max(values):.1f} ms)  [target <= 100 ms: {'met' if median <= 100 else 'NOT met'}]")
 
 
-SECTIONS = {"overhead": overhead, "logs": logs, "startup": startup, "memory": memory, "timeout": timeout_precision}
+SECTIONS = {"overhead": overhead, "parallel": parallel, "logs": logs, "startup": startup, "memory": memory, "timeout": timeout_precision}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(SECTIONS)
