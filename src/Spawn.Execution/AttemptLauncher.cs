@@ -74,8 +74,10 @@ public static class AttemptLauncher
 
             var previous = ended;
             ended = null;
-            if (request.After is { } after && !MayFollow(after, previous, request.AttemptName, input))
+            if (request.After is { } after ? !MayFollow(after, previous, request.AttemptName, input) : !input.AgentPresent())
             {
+                // A plain start from an agent that died since it asked: the next agent may already have found the
+                // attempt not started and started it again itself. It decides; this launcher must not run it twice.
                 replies.Send("d");
                 continue;
             }

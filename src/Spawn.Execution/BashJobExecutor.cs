@@ -92,9 +92,11 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         // The exit is read only once the process is seen gone: the launcher records it after the end, not before.
         AdoptionResult found = pid != 0 && ProcStat.IsRunning(pid, startTime)
             ? new AdoptionResult.StillRunning(Running(launch, pid, startTime, reportedExit: null))
-            : AttemptRecords.Read(launch.ExitStatusPath).ExitCode is { } code
+            : AttemptRecords.Read(launch.ExitStatusPath) is { ExitCode: { } code }
                 ? new AdoptionResult.FinishedWhileAway(code)
-                : new AdoptionResult.Lost();
+                : pid == 0 && AttemptRecords.Read(launch.ExitStatusPath).SpawnedInSession is null
+                    ? new AdoptionResult.NeverStarted()
+                    : new AdoptionResult.Lost();
         return Task.FromResult(found);
     }
 

@@ -66,6 +66,9 @@ internal sealed unsafe class LauncherInput(int fd)
         return (events & Libc.POLLHUP) == 0;
     }
 
+    /// <summary>Whether the agent still holds the input's other end (no POLLHUP), even with requests still buffered.</summary>
+    public bool AgentPresent() => (Poll() & Libc.POLLHUP) == 0;
+
     /// <summary>Whether a message (or the end of the input) can be read without waiting.</summary>
     public bool HasWaiting() => _kept is not null || _start < _end || (Poll() & (Libc.POLLIN | Libc.POLLHUP)) != 0;
 

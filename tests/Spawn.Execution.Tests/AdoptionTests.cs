@@ -103,7 +103,7 @@ public sealed class AdoptionTests
 
         var result = await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None);
 
-        Assert.IsType<AdoptionResult.Lost>(result);
+        Assert.IsType<AdoptionResult.NeverStarted>(result);
     }
 
     [Fact]

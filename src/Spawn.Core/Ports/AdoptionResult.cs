@@ -13,4 +13,10 @@ public abstract record AdoptionResult
 
     /// <summary>Neither: the attempt died with the agent or the machine.</summary>
     public sealed record Lost : AdoptionResult;
+
+    /// <summary>
+    /// The agent died after it recorded the start but before any process was spawned for it (nothing says one was):
+    /// the attempt never ran, so it is run again without counting as cut short.
+    /// </summary>
+    public sealed record NeverStarted : AdoptionResult;
 }

@@ -25,7 +25,7 @@ public interface IJobExecutor
     /// <summary>
     /// After <paramref name="previous"/>, found ended with 0 by an agent that restarted: the attempt
     /// <paramref name="next"/>, if an earlier agent had asked for it to follow <paramref name="previous"/>
-    /// (<see cref="StartAfterAsync"/>) and it was started; <see cref="AdoptionResult.Lost"/> when it was not.
+    /// (<see cref="StartAfterAsync"/>) and it was started; <see cref="AdoptionResult.Lost"/> or <see cref="AdoptionResult.NeverStarted"/> when it was not.
     /// </summary>
     Task<AdoptionResult> AdoptSuccessorAsync(JobLaunch previous, JobLaunch next, CancellationToken cancellationToken);
 }

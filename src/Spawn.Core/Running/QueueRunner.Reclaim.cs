@@ -42,6 +42,11 @@ public sealed partial class QueueRunner
                 }
 
                 break;
+            case AdoptionResult.NeverStarted:
+                // Not a crash of the job: a crash loop of the agent must not use up the attempts of a job it never ran.
+                scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} was not started before the agent died", CountsAsCrash: false, clock.GetUtcNow()));
+                await SaveAndReport(scheduler, RunEventKind.JobInterrupted, job.JobId, $"{job.JobId} attempt {job.Attempt} never started: runs again", cancellationToken).ConfigureAwait(false);
+                break;
             default:
                 scheduler.Apply(new SchedulerEvent.Interrupted(job.JobId, $"attempt {job.Attempt} was cut short by the agent's or the machine's death", CountsAsCrash: true, clock.GetUtcNow()));
                 await SaveAndReport(scheduler, RunEventKind.JobInterrupted, job.JobId, $"{job.JobId} attempt {job.Attempt} lost with the previous agent", cancellationToken).ConfigureAwait(false);
@@ -60,7 +65,7 @@ public sealed partial class QueueRunner
         {
             var launch = LaunchFor(scheduler.Definition(next.JobId), next.Attempt);
             var found = await executor.AdoptSuccessorAsync(previous, launch, cancellationToken).ConfigureAwait(false);
-            if (found is AdoptionResult.Lost)
+            if (found is AdoptionResult.Lost or AdoptionResult.NeverStarted)
             {
                 return;
             }
