@@ -1,4 +1,3 @@
-using Spawn.Core.Model;
 using Spawn.Core.Parsing;
 using Spawn.Core.Ports;
 using Spawn.Core.Scheduling;
@@ -139,12 +138,17 @@ public sealed partial class QueueRunner
 
     private async Task CollectAsync(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken, Persist persist = Persist.Recorded)
     {
-        // Logs go up for every job that ran; results only for completed ones. Upload problems never stop the queue.
+        var (completed, upload) = StartCollection(scheduler, jobId, cancellationToken);
+        await NoteCollectedAsync(scheduler, jobId, completed, await upload.ConfigureAwait(false), cancellationToken, persist).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a finished job's collection: logs go up for every job that ran; results only for completed
+    /// ones. Upload problems never stop the queue.</summary>
+    private (bool Completed, Task<ResultCollection> Upload) StartCollection(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken)
+    {
         var completed = scheduler.Job(jobId).Status == JobStatus.Completed;
         _collected.Add(jobId);
-        var collected = await collector.CollectAsync(scheduler.Definition(jobId), completed,
-            settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken).ConfigureAwait(false);
-        await NoteCollectedAsync(scheduler, jobId, completed, collected, cancellationToken, persist).ConfigureAwait(false);
+        return (completed, collector.CollectAsync(scheduler.Definition(jobId), completed, settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken));
     }
 
     private async Task NoteCollectedAsync(QueueScheduler scheduler, string jobId, bool completed, ResultCollection collected, CancellationToken cancellationToken, Persist persist)

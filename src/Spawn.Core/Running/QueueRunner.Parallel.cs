@@ -102,27 +102,17 @@ public sealed partial class QueueRunner
     private async Task StartSideBySideAsync(QueueScheduler scheduler, SchedulerDecision.StartJob start, SlotAllocation slots, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
     {
         var (jobId, attempt) = (start.JobId, start.Attempt);
-        // Written before the spawn, as in a sequential run: an agent that dies in between looks for the process.
-        scheduler.Apply(new SchedulerEvent.Started(jobId, attempt, clock.GetUtcNow()));
-        await _flushing.ConfigureAwait(false);
-        await store.RecordAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
+        await RecordStartAsync(scheduler, jobId, attempt, cancellationToken).ConfigureAwait(false);
         var launch = LaunchFor(scheduler.Definition(jobId), attempt, slots);
         _steps!.Add(Step(executor.StartAsync(launch, cancellationToken), async started =>
         {
-            await SaveStartAsync(scheduler, jobId, started, cancellationToken).ConfigureAwait(false);
-            Supervise(scheduler, jobId, started, clock.GetUtcNow(), queueDeadline, slots, cancellationToken);
+            var startedAt = await SaveProcessStartedAsync(scheduler, jobId, started, cancellationToken).ConfigureAwait(false);
+            Supervise(scheduler, jobId, started, startedAt, queueDeadline, slots, cancellationToken);
         }, async failure =>
         {
             _slots!.Release(slots);
             await FinishAttemptAsync(scheduler, jobId, 127, $"could not start the command: {failure.Message}", cancellationToken).ConfigureAwait(false);
         }));
-    }
-
-    private async Task SaveStartAsync(QueueScheduler scheduler, string jobId, IRunningJob started, CancellationToken cancellationToken)
-    {
-        scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, started.Pid, started.StartTime, clock.GetUtcNow()));
-        await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {scheduler.Job(jobId).Attempt}, pid {started.Pid})", cancellationToken)
-            .ConfigureAwait(false);
     }
 
     /// <summary>Watches a started (or adopted) attempt in a step of its own; its ending is recorded by the loop.</summary>
@@ -143,9 +133,7 @@ public sealed partial class QueueRunner
     /// <summary>Uploads a finished job's logs and results in a step of its own (never holding back a start).</summary>
     private void CollectSideBySide(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken)
     {
-        var completed = scheduler.Job(jobId).Status == Spawn.Core.State.JobStatus.Completed;
-        _collected.Add(jobId);
-        var upload = collector.CollectAsync(scheduler.Definition(jobId), completed, settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken);
+        var (completed, upload) = StartCollection(scheduler, jobId, cancellationToken);
         _steps!.Add(Step(upload, collected => NoteCollectedAsync(scheduler, jobId, completed, collected, cancellationToken, Persist.Recorded)));
     }
 

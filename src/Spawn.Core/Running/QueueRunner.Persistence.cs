@@ -1,5 +1,3 @@
-using Spawn.Core.Model;
-using Spawn.Core.Parsing;
 using Spawn.Core.Ports;
 using Spawn.Core.Scheduling;
 using Spawn.Core.State;
@@ -12,6 +10,28 @@ namespace Spawn.Core.Running;
 /// </summary>
 public sealed partial class QueueRunner
 {
+    /// <summary>
+    /// An attempt's start, written before its spawn so that an agent that dies in between finds the attempt and looks
+    /// for its process. It reaches the disk with the pid's save (<see cref="SaveProcessStartedAsync"/>), which runs
+    /// while the command starts: a machine lost before that took the attempt with it, and such an attempt runs again.
+    /// </summary>
+    private async Task RecordStartAsync(QueueScheduler scheduler, string jobId, int attempt, CancellationToken cancellationToken)
+    {
+        scheduler.Apply(new SchedulerEvent.Started(jobId, attempt, clock.GetUtcNow()));
+        await _flushing.ConfigureAwait(false);
+        await store.RecordAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The attempt's pid, flushed on the saver's thread while the command runs; returns when it started.</summary>
+    private async Task<DateTimeOffset> SaveProcessStartedAsync(QueueScheduler scheduler, string jobId, IRunningJob running, CancellationToken cancellationToken)
+    {
+        var startedAt = clock.GetUtcNow();
+        scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
+        await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {scheduler.Job(jobId).Attempt}, pid {running.Pid})",
+            cancellationToken, Persist.Flushing).ConfigureAwait(false);
+        return startedAt;
+    }
+
     // One snapshot per event, shared by the store and the observer.
     private async Task SaveAndReport(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message, CancellationToken cancellationToken, Persist persist = Persist.Durably)
     {

@@ -1,5 +1,3 @@
-using Spawn.Core.Model;
-using Spawn.Core.Parsing;
 using Spawn.Core.Ports;
 using Spawn.Core.Scheduling;
 using Spawn.Core.State;

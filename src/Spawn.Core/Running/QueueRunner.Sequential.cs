@@ -1,8 +1,5 @@
-using Spawn.Core.Model;
-using Spawn.Core.Parsing;
 using Spawn.Core.Ports;
 using Spawn.Core.Scheduling;
-using Spawn.Core.State;
 
 namespace Spawn.Core.Running;
 
@@ -14,12 +11,7 @@ public sealed partial class QueueRunner
 {
     private async Task RunAttemptAsync(QueueScheduler scheduler, string jobId, int attempt, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
     {
-        // Written before the spawn, so an agent that dies in between finds the attempt and looks for its process. It
-        // reaches the disk with the pid's save below, which runs while the command starts: a machine lost before
-        // that also took the attempt with it, and an attempt cut short by the machine's death is run again anyway.
-        scheduler.Apply(new SchedulerEvent.Started(jobId, attempt, clock.GetUtcNow()));
-        await _flushing.ConfigureAwait(false);
-        await store.RecordAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
+        await RecordStartAsync(scheduler, jobId, attempt, cancellationToken).ConfigureAwait(false);
 
         IRunningJob running;
         try
@@ -48,10 +40,7 @@ public sealed partial class QueueRunner
             IRunningJob? follower;
             await using (running.ConfigureAwait(false))
             {
-                var startedAt = clock.GetUtcNow();
-                scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
-                await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {scheduler.Job(jobId).Attempt}, pid {running.Pid})",
-                    cancellationToken, Persist.Flushing).ConfigureAwait(false);
+                var startedAt = await SaveProcessStartedAsync(scheduler, jobId, running, cancellationToken).ConfigureAwait(false);
 
                 // Only logs linked into a local directory are left for later: they never wait for a stop request.
                 await CollectPendingAsync(scheduler, CancellationToken.None).ConfigureAwait(false);
