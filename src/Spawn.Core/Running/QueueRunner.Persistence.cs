@@ -22,13 +22,14 @@ public sealed partial class QueueRunner
         await store.RecordAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The attempt's pid, flushed on the saver's thread while the command runs; returns when it started.</summary>
+    /// <summary>The attempt's pid, saved (a sequential run flushes it on the saver's thread while the command runs;
+    /// side by side it is flushed before the loop goes on); returns when it started.</summary>
     private async Task<DateTimeOffset> SaveProcessStartedAsync(QueueScheduler scheduler, string jobId, IRunningJob running, CancellationToken cancellationToken)
     {
         var startedAt = clock.GetUtcNow();
         scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
         await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {scheduler.Job(jobId).Attempt}, pid {running.Pid})",
-            cancellationToken, Persist.Flushing).ConfigureAwait(false);
+            cancellationToken, _steps is null ? Persist.Flushing : Persist.Durably).ConfigureAwait(false);
         return startedAt;
     }
 
