@@ -44,6 +44,11 @@ public sealed class FollowerTests : IDisposable
     {
         await Poll.UntilAsync(() => _ws.State().Job("a").Pid is not null, TimeSpan.FromSeconds(20), "a to be saved running with its pid");
         await Poll.UntilAsync(() => Recorded("a b.1.exit a.1.exit"), TimeSpan.FromSeconds(20), "b to be asked to follow a");
+
+        // The agent records the request before it writes it to the launcher: wait until the request is in the pipe,
+        // so that an agent stopped or killed next has asked for b for sure.
+        var launcher = Launcher();
+        await Poll.UntilAsync(() => Posix.WaitingInPipe(launcher, 0) > 0, TimeSpan.FromSeconds(20), "the request to reach the launcher's input");
         Assert.False(agent.HasExited);
     }
 

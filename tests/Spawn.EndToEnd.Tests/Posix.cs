@@ -16,6 +16,39 @@ internal static partial class Posix
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int chmod(string path, uint mode);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int ioctl(int fd, ulong request, out int value);
+
+    [LibraryImport("libc")]
+    private static partial int close(int fd);
+
+    /// <summary>
+    /// Bytes written into the pipe that is <paramref name="fd"/> of process <paramref name="pid"/> and not read yet
+    /// (FIONREAD through a second reader opened by /proc), or -1 when it cannot be told.
+    /// </summary>
+    public static int WaitingInPipe(int pid, int fd)
+    {
+        const int ReadOnlyNonBlocking = 0x800;
+        const ulong FIONREAD = 0x541B;
+        var reader = open($"/proc/{pid}/fd/{fd}", ReadOnlyNonBlocking);
+        if (reader < 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            return ioctl(reader, FIONREAD, out var waiting) == 0 ? waiting : -1;
+        }
+        finally
+        {
+            close(reader);
+        }
+    }
+
     /// <summary>Pids of live (non-zombie) processes whose command line starts with <paramref name="prefix"/> (e.g. <c>sleep 12345</c>).</summary>
     public static IReadOnlyList<int> ProcessesWith(string prefix)
     {
