@@ -117,6 +117,55 @@ public sealed class ParallelRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_GPU_job_adopted_after_the_agent_died_keeps_its_device_and_the_next_job_gets_the_other_one()
+    {
+        // a and b start together on devices 0 and 1; the agent dies; a ends while it is down. The next agent adopts b,
+        // still on device 1, and must give c (which waits for a) device 0, not b's.
+        var queue = _ws.WriteQueue($$"""
+            {"queue_id": "gpu-adopt", "max_parallel": 2, "jobs": [
+              {{Job("a", "while [ ! -e gate-a ]; do sleep 0.01; done", ", \"gpus\": 1")}},
+              {{Job("b", "while [ ! -e gate-b ]; do sleep 0.01; done", ", \"gpus\": 1")}},
+              {{Job("c", "true", ", \"gpus\": 1, \"depends_on\": [\"a\"]")}}]}
+            """);
+        string[] agent = ["run-queue", queue, "--state-file", _ws.StateFile, "--log-dir", _ws.LogDir, "--results-dir", _ws.ResultsDir, "--gpus", "2"];
+        void Open(string gate) => File.WriteAllText(Path.Combine(_ws.Work, gate), "");
+        try
+        {
+            await KillAgentThenResumeAsync();
+        }
+        finally
+        {
+            // Nothing gated may outlive the test.
+            Open("gate-a");
+            Open("gate-b");
+        }
+
+        var spans = Spans();
+        Assert.Equal(("0", "1", "0"), (spans["a"].Gpus, spans["b"].Gpus, spans["c"].Gpus));
+        Assert.All(_ws.State().Jobs, j => Assert.Equal((JobStatus.Completed, 1), (j.Status, j.Attempt)));
+
+        async Task KillAgentThenResumeAsync()
+        {
+            using (var first = _ws.Start(Binaries.Spored, agent))
+            {
+                await Poll.UntilAsync(() => _ws.State().Job("a").Pid is not null && _ws.State().Job("b").Pid is not null, TimeSpan.FromSeconds(20), "a and b running");
+                first.Kill();
+                await first.WaitForExitAsync();
+            }
+
+            Assert.Equal(["1"], _ws.State().Job("b").GpuDevices);
+            Open("gate-a");
+            using var second = _ws.Start(Binaries.Spored, agent);
+            var output = second.StandardOutput.ReadToEndAsync();
+            await Poll.UntilAsync(() => Spans().TryGetValue("c", out var c) && c.End != long.MaxValue, TimeSpan.FromSeconds(20), "c to run");
+            Open("gate-b");
+            await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.True(second.ExitCode == 0, await output + await second.StandardError.ReadToEndAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_timeout_and_a_failure_with_stop_among_running_jobs_let_the_others_finish_and_start_nothing_new()
     {
         var queue = _ws.WriteQueue($$"""

@@ -102,7 +102,7 @@ public sealed partial class QueueRunner
     private async Task StartSideBySideAsync(QueueScheduler scheduler, SchedulerDecision.StartJob start, SlotAllocation slots, DateTimeOffset? queueDeadline, CancellationToken cancellationToken)
     {
         var (jobId, attempt) = (start.JobId, start.Attempt);
-        await RecordStartAsync(scheduler, jobId, attempt, cancellationToken).ConfigureAwait(false);
+        await RecordStartAsync(scheduler, jobId, attempt, cancellationToken, slots.GpuIds).ConfigureAwait(false);
         var launch = LaunchFor(scheduler.Definition(jobId), attempt, slots);
         _steps!.Add(Step(executor.StartAsync(launch, cancellationToken), async started =>
         {

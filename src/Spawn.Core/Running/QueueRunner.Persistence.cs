@@ -15,9 +15,10 @@ public sealed partial class QueueRunner
     /// for its process. It reaches the disk with the pid's save (<see cref="SaveProcessStartedAsync"/>), which runs
     /// while the command starts: a machine lost before that took the attempt with it, and such an attempt runs again.
     /// </summary>
-    private async Task RecordStartAsync(QueueScheduler scheduler, string jobId, int attempt, CancellationToken cancellationToken)
+    /// <param name="gpus">The GPUs it is given, side by side: recorded so that an agent that adopts it keeps them its own.</param>
+    private async Task RecordStartAsync(QueueScheduler scheduler, string jobId, int attempt, CancellationToken cancellationToken, IReadOnlyList<string>? gpus = null)
     {
-        scheduler.Apply(new SchedulerEvent.Started(jobId, attempt, clock.GetUtcNow()));
+        scheduler.Apply(new SchedulerEvent.Started(jobId, attempt, clock.GetUtcNow(), gpus));
         await _flushing.ConfigureAwait(false);
         await store.RecordAsync(scheduler.Snapshot(), cancellationToken).ConfigureAwait(false);
     }

@@ -20,7 +20,7 @@ public sealed partial class QueueRunner
             case AdoptionResult.StillRunning still when _steps is not null:
                 Report(scheduler, RunEventKind.JobAdopted, job.JobId, $"{job.JobId} still running (pid {still.Job.Pid}): adopted");
                 Supervise(scheduler, job.JobId, still.Job, job.StartedAt ?? clock.GetUtcNow(), scheduler.StartedAt + queue.GlobalTimeout,
-                    _slots!.TryTake(scheduler.Definition(job.JobId)), cancellationToken);
+                    _slots!.Adopt(scheduler.Definition(job.JobId), job.GpuDevices), cancellationToken);
                 break;
             case AdoptionResult.StillRunning still:
                 await using (still.Job.ConfigureAwait(false))

@@ -211,6 +211,7 @@ public sealed class QueueScheduler
             ExitCode = null,
             Pid = null,
             PidStartTime = null,
+            GpuDevices = e.GpuDevices is { Count: > 0 } ? e.GpuDevices : null,
             ErrorMessage = null,
             RetryAt = null,
             ResultsUploaded = false,
@@ -227,7 +228,7 @@ public sealed class QueueScheduler
     {
         var i = IndexInState(e.JobId, JobStatus.Running);
         _running.Remove(i);
-        var job = _jobs[i] with { CompletedAt = e.At, ExitCode = e.ExitCode, Pid = null, PidStartTime = null };
+        var job = _jobs[i] with { CompletedAt = e.At, ExitCode = e.ExitCode, Pid = null, PidStartTime = null, GpuDevices = null };
         if (e.ExitCode == 0)
         {
             _jobs[i] = job with { Status = JobStatus.Completed, ErrorMessage = null };
@@ -278,6 +279,7 @@ public sealed class QueueScheduler
                 CompletedAt = e.At,
                 Pid = null,
                 PidStartTime = null,
+                GpuDevices = null,
                 Interruptions = interruptions,
                 ErrorMessage = $"{e.Reason}; interrupted {interruptions} times (the agent or the machine died while it ran): giving up",
             };
@@ -293,6 +295,7 @@ public sealed class QueueScheduler
             Attempt = _jobs[i].Attempt - 1,
             Pid = null,
             PidStartTime = null,
+            GpuDevices = null,
             Interruptions = interruptions,
             ErrorMessage = $"{e.Reason}; it will run again",
         };
@@ -317,6 +320,7 @@ public sealed class QueueScheduler
             ExitCode = e.ExitCode,
             Pid = null,
             PidStartTime = null,
+            GpuDevices = null,
             RetryAt = null,
             ErrorMessage = e.Reason,
         };

@@ -9,7 +9,7 @@ public abstract record SchedulerEvent(DateTimeOffset At)
     /// An attempt is starting. It is recorded (and saved) before the process is spawned, so that an agent dying in
     /// between never forgets an attempt it may have launched; <see cref="ProcessStarted"/> then adds the pid.
     /// </summary>
-    public sealed record Started(string JobId, int Attempt, DateTimeOffset At) : SchedulerEvent(At);
+    public sealed record Started(string JobId, int Attempt, DateTimeOffset At, IReadOnlyList<string>? GpuDevices = null) : SchedulerEvent(At);
 
     /// <summary>The running attempt's process group exists: its leader's pid and start time.</summary>
     public sealed record ProcessStarted(string JobId, int Pid, ulong PidStartTime, DateTimeOffset At) : SchedulerEvent(At);

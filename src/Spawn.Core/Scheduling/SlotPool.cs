@@ -78,6 +78,40 @@ public sealed class SlotPool
         return allocation;
     }
 
+    /// <summary>
+    /// The slots of a job an earlier agent started and this one adopts: it runs whatever is free, so they are taken
+    /// even beyond <see cref="MaxParallel"/> or the free CPUs (new jobs wait until enough is given back). It keeps the
+    /// GPUs it was given (<paramref name="recordedGpus"/>, from the state) so that no other job gets them; any it is
+    /// missing (a state from before they were recorded) are the lowest free ones, as for a new start.
+    /// </summary>
+    public SlotAllocation Adopt(JobDefinition job, IReadOnlyList<string>? recordedGpus)
+    {
+        var ids = new List<string>();
+        foreach (var id in recordedGpus ?? [])
+        {
+            if (IndexOfGpuOrNone(id) is { } i && !_gpuTaken[i])
+            {
+                _gpuTaken[i] = true;
+                ids.Add(id);
+            }
+        }
+
+        for (var i = 0; i < _gpuTaken.Length && ids.Count < (job.Gpus ?? 0); i++)
+        {
+            if (!_gpuTaken[i])
+            {
+                _gpuTaken[i] = true;
+                ids.Add(_machine.Gpus[i]);
+            }
+        }
+
+        var allocation = new SlotAllocation(job.JobId, job.Cpus ?? 0, ids);
+        _held.Add(allocation);
+        FreeCpus -= allocation.Cpus;
+        FreeGpus -= ids.Count;
+        return allocation;
+    }
+
     /// <summary>Gives a finished job's slots back. Each allocation exactly once: a second release is a bug, not a no-op.</summary>
     public void Release(SlotAllocation allocation)
     {
@@ -95,7 +129,10 @@ public sealed class SlotPool
         FreeGpus += allocation.GpuIds.Count;
     }
 
-    private int IndexOfGpu(string id)
+    private int IndexOfGpu(string id) =>
+        IndexOfGpuOrNone(id) ?? throw new InvalidOperationException($"GPU \"{id}\" is not one of this machine's");
+
+    private int? IndexOfGpuOrNone(string id)
     {
         for (var i = 0; i < _machine.GpuCount; i++)
         {
@@ -105,6 +142,6 @@ public sealed class SlotPool
             }
         }
 
-        throw new InvalidOperationException($"GPU \"{id}\" is not one of this machine's");
+        return null;
     }
 }

@@ -7,6 +7,8 @@ namespace Spawn.Core.State;
 /// <see cref="Interruptions"/> counts attempts cut short by the agent's or machine's death.
 /// The current attempt is the one these fields describe; <see cref="EarlierAttempts"/> holds the ended ones before it
 /// (null until there is one), so a job that ran once carries no history at all.
+/// <see cref="GpuDevices"/> are the GPUs the running attempt was given when jobs run side by side: an agent that adopts
+/// the attempt after a crash gives them to no other job.
 /// </summary>
 public sealed record JobState(
     string JobId,
@@ -21,7 +23,8 @@ public sealed record JobState(
     string? ErrorMessage = null,
     int Interruptions = 0,
     DateTimeOffset? RetryAt = null,
-    EarlierAttempts? EarlierAttempts = null)
+    EarlierAttempts? EarlierAttempts = null,
+    IReadOnlyList<string>? GpuDevices = null)
 {
     public static JobState NotStarted(string jobId) => new(jobId, JobStatus.Pending, 0);
 }

@@ -88,6 +88,7 @@ public static class QueueStateJson
         RetryAt = Time(j.RetryAt),
         EarlierAttempts = j.EarlierAttempts?.Kept.Select(ToDto).ToList(),
         EarlierAttemptsDropped = j.EarlierAttempts is { Dropped: > 0 } e ? e.Dropped : null,
+        GpuDevices = j.GpuDevices is { Count: > 0 } gpus ? [.. gpus] : null,
     };
 
     private static AttemptRecordDto ToDto(AttemptRecord a) => new()
@@ -129,7 +130,8 @@ public static class QueueStateJson
             j.ErrorMessage,
             j.Interruptions ?? 0,
             ParseTime(j.RetryAt, "retry_at"),
-            FromDto(j.EarlierAttempts, j.EarlierAttemptsDropped, j.JobId))).ToList(),
+            FromDto(j.EarlierAttempts, j.EarlierAttemptsDropped, j.JobId),
+            j.GpuDevices is null or [] ? null : j.GpuDevices)).ToList(),
         d.ErrorMessage,
         d.InstanceId is null ? null : new InstanceIdentity(d.InstanceId, d.Region, d.InstanceType),
         d.JobProcesses);

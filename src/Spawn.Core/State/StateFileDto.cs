@@ -39,6 +39,9 @@ internal sealed class JobStateDto
     // Beyond the guide: the attempts before the current one (docs/state-file.md). Left out when there are none.
     public List<AttemptRecordDto>? EarlierAttempts { get; set; }
     public int? EarlierAttemptsDropped { get; set; }
+
+    // Beyond the guide: the running attempt's own GPUs, side by side. Left out when it has none.
+    public List<string>? GpuDevices { get; set; }
 }
 
 internal sealed class AttemptRecordDto

@@ -34,6 +34,39 @@ public sealed class SlotPoolTests
     }
 
     [Fact]
+    public void An_adopted_job_keeps_the_gpus_it_was_given_and_new_jobs_get_the_others()
+    {
+        var pool = new SlotPool(MachineCapacity.Of(cpus: 8, gpus: 4), maxParallel: 2);
+
+        // The earlier agent gave b devices 2 and 3 (a, on 0 and 1, has ended since).
+        var adopted = pool.Adopt(Job("b", gpus: 2), ["2", "3"]);
+        var next = pool.TryTake(Job("c", gpus: 2))!;
+
+        Assert.Equal(["2", "3"], adopted.GpuIds);
+        Assert.Equal(["0", "1"], next.GpuIds);
+        Assert.Null(pool.TryTake(Job("d")));
+    }
+
+    [Fact]
+    public void An_adopted_job_counts_even_beyond_max_parallel_and_new_jobs_wait_until_it_ends()
+    {
+        // Resumed with a lower --parallel than the run that started them: both still run.
+        var pool = new SlotPool(MachineCapacity.Of(cpus: 4, gpus: 2), maxParallel: 1);
+
+        var first = pool.Adopt(Job("a", cpus: 3, gpus: 1), ["1"]);
+        var second = pool.Adopt(Job("b", cpus: 3, gpus: 1), null);
+
+        Assert.Equal(["1"], first.GpuIds);
+        Assert.Equal(["0"], second.GpuIds);
+        Assert.Equal(-2, pool.FreeCpus);
+        Assert.Null(pool.TryTake(Job("c")));
+        pool.Release(first);
+        Assert.Null(pool.TryTake(Job("c")));
+        pool.Release(second);
+        Assert.NotNull(pool.TryTake(Job("c", cpus: 4, gpus: 2)));
+    }
+
+    [Fact]
     public void Gpus_are_handed_out_lowest_first_and_never_to_two_jobs()
     {
         var pool = new SlotPool(MachineCapacity.Of(cpus: 8, gpus: 4), maxParallel: 4);
