@@ -141,14 +141,18 @@ def parallel():
     queue = queue_file("pdag.json", [{"job_id": t, "command": "true", "timeout": "1m", "depends_on": d} for t, d in graph])
     run_dir = os.path.join(WORK, "pdag")
     make_bash = makefile("pdag-bash.mk", graph, through_bash=True)
+    make_logs_dir = os.path.join(WORK, "pdag-make-logs")
+    make_logs = makefile("pdag-logs.mk", graph, through_bash=True, log_dir=make_logs_dir)
     rounds = hyperfine({
         "spored run-queue --parallel 2": agent(queue, run_dir) + " --parallel 2",
         "make -j2, recipes through bash": f"make -s -j2 -f {make_bash}",
         "spored run-queue --parallel 1": agent(queue, run_dir + "-1"),
-    }, prepare=f"bash -c '{set_aside(run_dir, run_dir + '-1')}'")
-    agent2, make2, agent1 = rounds.values()
+        "make -j2, through bash, two log files per job": f"make -s -j2 -f {make_logs}",
+    }, prepare=f"bash -c '{set_aside(run_dir, run_dir + '-1', make_logs_dir)} && mkdir {make_logs_dir}'")
+    agent2, make2, agent1, make2_logs = rounds.values()
     report(f"parallel: random DAG, {len(graph)} jobs of `true`", medians_of(rounds), unit_jobs=len(graph))
     ratio("agent --parallel 2 / make -j2", agent2, make2, target=1.3)
+    ratio("agent --parallel 2 / make -j2 writing the same log files", agent2, make2_logs)
     ratio("agent --parallel 2 / agent --parallel 1", agent2, agent1)
 
 
