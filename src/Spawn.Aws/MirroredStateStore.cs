@@ -40,6 +40,8 @@ public sealed class MirroredStateStore(IStateStore inner, IResultStore remote, T
         Mirror(state);
     }
 
+    public Task MakeDurableAsync(CancellationToken cancellationToken) => inner.MakeDurableAsync(cancellationToken);
+
     private void Mirror(QueueState state)
     {
         lock (gate)

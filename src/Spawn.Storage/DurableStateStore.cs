@@ -29,6 +29,9 @@ public sealed class DurableStateStore(string path) : IStateStore
     private InPlaceSession? _session;
     private int _jobSlotFloor = SlottedLayout.DefaultJobSlot;
 
+    /// <summary>Whether a record went into the journal without its fdatasync since the last one.</summary>
+    private volatile bool _recordedSinceSync;
+
     public string Location => path;
 
     /// <exception cref="StateStoreException">The state exists but cannot be read; its files are left untouched.</exception>
@@ -50,6 +53,48 @@ public sealed class DurableStateStore(string path) : IStateStore
 
     /// <summary>Like a save, but the journal line is not fdatasynced: the next save's fdatasync takes it along.</summary>
     public Task RecordAsync(QueueState state, CancellationToken cancellationToken) => StoreAsync(state, durable: false, cancellationToken);
+
+    /// <summary>
+    /// fdatasyncs the journal if records went into it since the last fdatasync. The lock is held only to take the
+    /// journal's handle, not for the flush: a record made meanwhile does not wait for the disk (it is flushed by the
+    /// next call). A journal replaced meanwhile by a rewrite stays open until the flush is done; the rewrite was
+    /// durable itself.
+    /// </summary>
+    public async Task MakeDurableAsync(CancellationToken cancellationToken)
+    {
+        SafeFileHandle journal;
+        var added = false;
+        await _saving.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_recordedSinceSync || _session is not { } session)
+            {
+                return;
+            }
+
+            journal = session.Files.Journal;
+            journal.DangerousAddRef(ref added);
+            _recordedSinceSync = false;
+        }
+        finally
+        {
+            _saving.Release();
+        }
+
+        try
+        {
+            Fsync.Data(journal, _journalPath);
+        }
+        catch
+        {
+            _recordedSinceSync = true;
+            throw;
+        }
+        finally
+        {
+            journal.DangerousRelease();
+        }
+    }
 
     private async Task StoreAsync(QueueState state, bool durable, CancellationToken cancellationToken)
     {
@@ -136,6 +181,11 @@ public sealed class DurableStateStore(string path) : IStateStore
         if (durable)
         {
             Fsync.Data(session.Files.Journal, _journalPath);
+            _recordedSinceSync = false;
+        }
+        else
+        {
+            _recordedSinceSync = true;
         }
 
         // Readers see the change at once; the disk gets it when the kernel writes the pages back.
@@ -210,6 +260,7 @@ public sealed class DurableStateStore(string path) : IStateStore
             }
 
             ReplaceSession(null);
+            _recordedSinceSync = false;
             return;
         }
 
@@ -218,6 +269,7 @@ public sealed class DurableStateStore(string path) : IStateStore
         var journal = NewJournal();
         AtomicFile.Write(_journalPath, journal, durable: true);
         ReplaceSession(new InPlaceSession(state, layout, journal.Length, Math.Max(MinimumJournalLimit, 2L * layout.Length), InPlaceFiles.Open(path, _journalPath)));
+        _recordedSinceSync = false; // the rewrite was durable, and the journal starts anew
     }
 
     /// <summary>The files a session wrote in place are replaced or forgotten with it: their handles are closed.</summary>

@@ -21,4 +21,11 @@ public interface IStateStore
     /// the disk less often.
     /// </summary>
     Task RecordAsync(QueueState state, CancellationToken cancellationToken) => SaveAsync(state, cancellationToken);
+
+    /// <summary>
+    /// Makes what <see cref="RecordAsync"/> wrote durable, writing nothing new. May run on another thread while the
+    /// runner records more; what it records meanwhile may or may not be covered. Nothing to do where every record is
+    /// a save.
+    /// </summary>
+    Task MakeDurableAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -101,7 +101,9 @@ public sealed partial class QueueRunner
         // and its exit in attempts.log, and finishes it without running it again; a machine lost in that moment,
         // about as long as the flush would have taken, runs the job again.
         var collectsQuickly = _steps is null && collect && results.StoresLogsQuickly && (job.Status != JobStatus.Completed || definition.ResultPaths.Count == 0);
-        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, collectsQuickly ? Persist.WithNextWrite : Persist.Durably).ConfigureAwait(false);
+        // Side by side the exit goes with the next group commit, and the collection waits for that commit.
+        var persist = _steps is not null ? Persist.GroupCommitted : collectsQuickly ? Persist.WithNextWrite : Persist.Durably;
+        await SaveAndReport(scheduler, kind, jobId, message, cancellationToken, persist).ConfigureAwait(false);
         if (!collect)
         {
             return;
@@ -144,11 +146,21 @@ public sealed partial class QueueRunner
 
     /// <summary>Starts a finished job's collection: logs go up for every job that ran; results only for completed
     /// ones. Upload problems never stop the queue.</summary>
-    private (bool Completed, Task<ResultCollection> Upload) StartCollection(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken)
+    /// <param name="durableFirst">What must be on disk before anything goes up (the job's exit, side by side).</param>
+    private (bool Completed, Task<ResultCollection> Upload) StartCollection(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken, Task? durableFirst = null)
     {
         var completed = scheduler.Job(jobId).Status == JobStatus.Completed;
+        var definition = scheduler.Definition(jobId);
         _collected.Add(jobId);
-        return (completed, collector.CollectAsync(scheduler.Definition(jobId), completed, settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken));
+        return (completed, durableFirst is null ? Collect() : CollectWhenDurableAsync());
+
+        Task<ResultCollection> Collect() => collector.CollectAsync(definition, completed, settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken);
+
+        async Task<ResultCollection> CollectWhenDurableAsync()
+        {
+            await durableFirst.ConfigureAwait(false);
+            return await Collect().ConfigureAwait(false);
+        }
     }
 
     private async Task NoteCollectedAsync(QueueScheduler scheduler, string jobId, bool completed, ResultCollection collected, CancellationToken cancellationToken, Persist persist)

@@ -24,13 +24,13 @@ public sealed partial class QueueRunner
     }
 
     /// <summary>The attempt's pid, saved (a sequential run flushes it on the saver's thread while the command runs;
-    /// side by side it is flushed before the loop goes on); returns when it started.</summary>
+    /// side by side it goes with the next group commit); returns when it started.</summary>
     private async Task<DateTimeOffset> SaveProcessStartedAsync(QueueScheduler scheduler, string jobId, IRunningJob running, CancellationToken cancellationToken)
     {
         var startedAt = clock.GetUtcNow();
         scheduler.Apply(new SchedulerEvent.ProcessStarted(jobId, running.Pid, running.StartTime, startedAt));
         await SaveAndReport(scheduler, RunEventKind.JobStarted, jobId, $"{jobId} started (attempt {scheduler.Job(jobId).Attempt}, pid {running.Pid})",
-            cancellationToken, _steps is null ? Persist.Flushing : Persist.Durably).ConfigureAwait(false);
+            cancellationToken, _steps is null ? Persist.Flushing : Persist.GroupCommitted).ConfigureAwait(false);
         return startedAt;
     }
 
@@ -55,6 +55,10 @@ public sealed partial class QueueRunner
                 break;
             case Persist.Recorded:
                 await store.RecordAsync(state, cancellationToken).ConfigureAwait(false);
+                break;
+            case Persist.GroupCommitted:
+                await store.RecordAsync(state, cancellationToken).ConfigureAwait(false);
+                _committed = _groupCommit!.Request();
                 break;
         }
 
@@ -124,6 +128,12 @@ public sealed partial class QueueRunner
 
         /// <summary>Written, flushed with the next durable save (<see cref="IStateStore.RecordAsync"/>).</summary>
         Recorded,
+
+        /// <summary>
+        /// Side by side: written, and flushed by a <see cref="GroupCommit"/> that starts at once on the saver's thread
+        /// while the loop goes on; what must follow the flush (an upload) waits for <see cref="_committed"/>.
+        /// </summary>
+        GroupCommitted,
 
         /// <summary>
         /// Held in the scheduler, written with the next write of either kind. There always is one: the runner's next

@@ -43,6 +43,12 @@ public sealed partial class QueueRunner(
     /// <summary>The thread those saves run on, for the length of <see cref="RunAsync"/>.</summary>
     private BackgroundSaver? _saver;
 
+    /// <summary>Side by side: the records' way to the disk (<see cref="Persist.GroupCommitted"/>); null for a sequential run.</summary>
+    private GroupCommit? _groupCommit;
+
+    /// <summary>The group commit that makes the last group-committed record durable.</summary>
+    private Task _committed = Task.CompletedTask;
+
     /// <summary>
     /// Jobs collected by this run. A failed job's <c>results_uploaded</c> stays false (it uploads no results), so the
     /// state cannot tell whether its logs went up: this run remembers, and a resumed run collects them once more.
@@ -68,7 +74,7 @@ public sealed partial class QueueRunner(
         var scheduler = new QueueScheduler(queue, saved, clock.GetUtcNow(), random01, settings.MaxParallel);
         if (settings.MaxParallel > 1)
         {
-            (_steps, _slots) = ([], new SlotPool(settings.Machine, settings.MaxParallel));
+            (_steps, _slots, _groupCommit) = ([], new SlotPool(settings.Machine, settings.MaxParallel), new GroupCommit(saver, store));
         }
 
         if (_host.JobProcesses is { } how)
