@@ -162,6 +162,41 @@ public sealed class DurableStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Flushes_on_another_thread_racing_records_and_compactions_never_fail_and_lose_nothing()
+    {
+        // Side by side, the runner records while a group commit flushes on the saver's thread; long lines make the
+        // journal fold several times, so a flush may hold a journal that a rewrite has just replaced.
+        var store = new DurableStateStore(StateFile);
+        var state = States.Queue(6) with { ErrorMessage = new string('w', 600) };
+        await store.SaveAsync(state, CancellationToken.None);
+        using var done = new CancellationTokenSource();
+        var flushes = 0;
+        var flusher = Task.Factory.StartNew(
+            async () =>
+            {
+                while (!done.IsCancellationRequested)
+                {
+                    await store.MakeDurableAsync(CancellationToken.None);
+                    flushes++;
+                }
+            },
+            TaskCreationOptions.LongRunning).Unwrap();
+
+        for (var n = 0; n < 700; n++)
+        {
+            state = States.Event(state, n);
+            await store.RecordAsync(state, CancellationToken.None);
+        }
+
+        await done.CancelAsync();
+        await flusher;
+        await store.MakeDurableAsync(CancellationToken.None);
+
+        Assert.True(flushes > 1, "the flushes never raced the records");
+        States.AssertSame(state, await new DurableStateStore(StateFile).LoadAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Saving_into_a_directory_that_does_not_exist_yet_creates_it_and_leaves_no_temporary_files()
     {
         var path = _dir["a/b/c/queue-state.json"];

@@ -67,6 +67,27 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public async Task Side_by_side_the_pid_and_the_exit_are_flushed_by_a_group_commit_and_results_go_up_only_after_it()
+    {
+        var store = new RecordingStore();
+
+        await Run(store, new NoResults(quick: false), new InstantExecutor(startsFollowers: false), maxParallel: 2, Queues.Job("a"), Queues.Job("b", "a"));
+
+        // Nothing is saved durably on the way: each record is followed by a flush on the saver's thread, which the
+        // runner does not wait for, except before a collection (the exit must be on disk before results go up).
+        var log = store.Log.Where(entry => !entry.StartsWith("save queue", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(log, entry => entry.StartsWith("save ", StringComparison.Ordinal));
+        foreach (var job in new[] { "a", "b" })
+        {
+            var exit = log.IndexOf($"record {job} completed");
+            Assert.True(exit >= 0, string.Join(Environment.NewLine, log));
+            Assert.Contains("flush", log[(exit + 1)..log.IndexOf($"collect {job}")]);
+        }
+
+        Assert.True(log.IndexOf("record a completed") < log.IndexOf("record b running (no pid)"));
+    }
+
+    [Fact]
     public async Task A_job_that_ended_before_its_results_were_collected_is_collected_when_the_queue_resumes()
     {
         // The previous agent died after saving a completed but before collecting it; b never started.
@@ -87,9 +108,12 @@ public sealed class DurabilityTests
     private static Task Run(RecordingStore store, IResultStore results, params Model.JobDefinition[] jobs) =>
         Run(store, results, new InstantExecutor(startsFollowers: false), jobs);
 
-    private static async Task Run(RecordingStore store, IResultStore results, IJobExecutor executor, params Model.JobDefinition[] jobs)
+    private static Task Run(RecordingStore store, IResultStore results, IJobExecutor executor, params Model.JobDefinition[] jobs) =>
+        Run(store, results, executor, maxParallel: 1, jobs);
+
+    private static async Task Run(RecordingStore store, IResultStore results, IJobExecutor executor, int maxParallel, params Model.JobDefinition[] jobs)
     {
-        var runner = new QueueRunner(Queues.Of(jobs), new RunnerSettings("logs", "attempts", "."),
+        var runner = new QueueRunner(Queues.Of(jobs), new RunnerSettings("logs", "attempts", ".") { MaxParallel = maxParallel },
             executor, store, new Collector(store), results, new NoObserver(), TimeProvider.System, () => 0.5);
         var outcome = await runner.RunAsync(CancellationToken.None);
         Assert.Equal(0, outcome.ExitCode);
@@ -134,6 +158,14 @@ public sealed class DurabilityTests
         public Task SaveAsync(QueueState state, CancellationToken cancellationToken) => Note("save", state);
 
         public Task RecordAsync(QueueState state, CancellationToken cancellationToken) => Note("record", state);
+
+        /// <summary>Logged when done, and slow like a disk: a collection that did not wait for it comes first.</summary>
+        public Task MakeDurableAsync(CancellationToken cancellationToken)
+        {
+            Thread.Sleep(20);
+            Add("flush");
+            return Task.CompletedTask;
+        }
 
         private Task Note(string how, QueueState state)
         {
