@@ -1,7 +1,9 @@
 """Two spored builds on the same 1,000-job queue, alternating run by run (the order flips each round) so that both meet
 the same machine: prints each build's median and the median of the per-round ratios B / A.
 
-    python3 bench/ab_agents.py A_SPORED B_SPORED [chain|dag] [ROUNDS]     # e.g. a build of an older commit against HEAD
+    python3 bench/ab_agents.py A_SPORED B_SPORED [chain|dag] [ROUNDS] [PARALLEL]   # e.g. an older commit's build against HEAD's
+
+PARALLEL (default 1) is passed as --parallel to both agents: `dag 9 2` compares them with jobs side by side.
 """
 import json
 import random
@@ -16,6 +18,7 @@ from pathlib import Path
 a, b = sys.argv[1], sys.argv[2]
 shape = sys.argv[3] if len(sys.argv) > 3 else "chain"
 rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 11
+parallel = sys.argv[5] if len(sys.argv) > 5 else "1"
 work = Path(tempfile.mkdtemp(prefix="spawn-ab-"))
 rng = random.Random(7)
 jobs = []
@@ -33,11 +36,11 @@ for r in range(rounds):
         subprocess.run(["sync"], check=True)
         start = time.perf_counter()
         subprocess.run([binary, "run-queue", str(queue), "--state-file", str(work / "run/state.json"), "--log-dir", str(work / "run/logs"),
-                        "--results-dir", str(work / "run/results")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+                        "--results-dir", str(work / "run/results"), "--parallel", parallel], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         got[name] = time.perf_counter() - start
     for name, seconds in got.items():
         times[name].append(seconds)
     ratios.append(got["B"] / got["A"])
 shutil.rmtree(work, ignore_errors=True)
-print(f"{shape}, 1,000 jobs of `true`, {rounds} alternating rounds: A {statistics.median(times['A']):.3f} s, B {statistics.median(times['B']):.3f} s; "
+print(f"{shape}, 1,000 jobs of `true`, --parallel {parallel}, {rounds} alternating rounds: A {statistics.median(times['A']):.3f} s, B {statistics.median(times['B']):.3f} s; "
       f"B / A median of per-round ratios {statistics.median(ratios):.3f} (range {min(ratios):.2f}-{max(ratios):.2f})")
