@@ -62,15 +62,7 @@ public sealed class SlotPool
         }
 
         var ids = new List<string>(gpus);
-        for (var i = 0; i < _gpuTaken.Length && ids.Count < gpus; i++)
-        {
-            if (!_gpuTaken[i])
-            {
-                _gpuTaken[i] = true;
-                ids.Add(_machine.Gpus[i]);
-            }
-        }
-
+        TakeLowestFreeGpus(ids, gpus);
         var allocation = new SlotAllocation(job.JobId, cpus, ids);
         _held.Add(allocation);
         FreeCpus -= cpus;
@@ -96,15 +88,7 @@ public sealed class SlotPool
             }
         }
 
-        for (var i = 0; i < _gpuTaken.Length && ids.Count < (job.Gpus ?? 0); i++)
-        {
-            if (!_gpuTaken[i])
-            {
-                _gpuTaken[i] = true;
-                ids.Add(_machine.Gpus[i]);
-            }
-        }
-
+        TakeLowestFreeGpus(ids, job.Gpus ?? 0);
         var allocation = new SlotAllocation(job.JobId, job.Cpus ?? 0, ids);
         _held.Add(allocation);
         FreeCpus -= allocation.Cpus;
@@ -127,6 +111,19 @@ public sealed class SlotPool
 
         FreeCpus += allocation.Cpus;
         FreeGpus += allocation.GpuIds.Count;
+    }
+
+    /// <summary>Adds the lowest free GPUs to <paramref name="ids"/> until it holds <paramref name="count"/>.</summary>
+    private void TakeLowestFreeGpus(List<string> ids, int count)
+    {
+        for (var i = 0; i < _gpuTaken.Length && ids.Count < count; i++)
+        {
+            if (!_gpuTaken[i])
+            {
+                _gpuTaken[i] = true;
+                ids.Add(_machine.Gpus[i]);
+            }
+        }
     }
 
     private int IndexOfGpu(string id) =>
