@@ -117,6 +117,23 @@ public sealed class ParallelRunTests : IDisposable
     }
 
     [Fact]
+    public async Task One_job_at_a_time_a_GPU_job_still_sees_only_as_many_devices_as_it_asked_for()
+    {
+        var queue = _ws.WriteQueue($$"""
+            {"queue_id": "gpus-one-by-one", "jobs": [
+              {{Job("a", "true", ", \"gpus\": 1")}},
+              {{Job("b", "true", ", \"gpus\": 0")}},
+              {{Job("c", "true")}}]}
+            """);
+
+        var run = await _ws.RunQueueAsync(queue, "--gpus", "2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var spans = Spans();
+        Assert.Equal(("0", "", "none"), (spans["a"].Gpus, spans["b"].Gpus, spans["c"].Gpus));
+    }
+
+    [Fact]
     public async Task A_GPU_job_adopted_after_the_agent_died_keeps_its_device_and_the_next_job_gets_the_other_one()
     {
         // a and b start together on devices 0 and 1; the agent dies; a ends while it is down. The next agent adopts b,

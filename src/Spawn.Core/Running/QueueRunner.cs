@@ -197,9 +197,11 @@ public sealed partial class QueueRunner(
     }
 
 
-    /// <param name="slots">The slots a job running side by side holds: its GPUs go into its environment.</param>
+    /// <param name="slots">The slots a job running side by side holds: its GPUs go into its environment. One job at a
+    /// time, a job with <c>gpus</c> is shown the machine's first devices (none is anyone else's), as many as it asked for.</param>
     private JobLaunch LaunchFor(JobDefinition job, int attempt, SlotAllocation? slots = null)
     {
+        slots ??= job.Gpus is { } gpus && gpus <= settings.Machine.GpuCount ? new SlotAllocation(job.JobId, 0, [.. settings.Machine.Gpus.Take(gpus)]) : null;
         var environment = new Dictionary<string, string>(slots is null ? job.Env : job.Env.Concat(GpuEnvironment.For(job, slots)), StringComparer.Ordinal)
         {
             ["JOB_ID"] = job.JobId,
