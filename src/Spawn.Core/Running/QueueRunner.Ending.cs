@@ -146,13 +146,15 @@ public sealed partial class QueueRunner
 
     /// <summary>Starts a finished job's collection: logs go up for every job that ran; results only for completed
     /// ones. Upload problems never stop the queue.</summary>
-    /// <param name="durableFirst">What must be on disk before anything goes up (the job's exit, side by side).</param>
-    private (bool Completed, Task<ResultCollection> Upload) StartCollection(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken, Task? durableFirst = null)
+    /// <remarks>Side by side, the job's exit may still be on its way to the disk (<see cref="Persist.GroupCommitted"/>):
+    /// nothing goes up before the commit that covers it is done.</remarks>
+    private (bool Completed, Task<ResultCollection> Upload) StartCollection(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken)
     {
         var completed = scheduler.Job(jobId).Status == JobStatus.Completed;
         var definition = scheduler.Definition(jobId);
+        var durableFirst = _committed;
         _collected.Add(jobId);
-        return (completed, durableFirst is null ? Collect() : CollectWhenDurableAsync());
+        return (completed, durableFirst.IsCompletedSuccessfully ? Collect() : CollectWhenDurableAsync());
 
         Task<ResultCollection> Collect() => collector.CollectAsync(definition, completed, settings.StdoutLog(jobId), settings.StderrLog(jobId), cancellationToken);
 

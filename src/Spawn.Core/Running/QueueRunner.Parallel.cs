@@ -133,7 +133,7 @@ public sealed partial class QueueRunner
     /// <summary>Uploads a finished job's logs and results in a step of its own (never holding back a start).</summary>
     private void CollectSideBySide(QueueScheduler scheduler, string jobId, CancellationToken cancellationToken)
     {
-        var (completed, upload) = StartCollection(scheduler, jobId, cancellationToken, durableFirst: _committed);
+        var (completed, upload) = StartCollection(scheduler, jobId, cancellationToken);
         _steps!.Add(Step(upload, collected => NoteCollectedAsync(scheduler, jobId, completed, collected, cancellationToken, Persist.Recorded)));
     }
 
