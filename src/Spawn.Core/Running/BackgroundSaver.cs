@@ -6,8 +6,8 @@ namespace Spawn.Core.Running;
 /// <summary>
 /// Runs the saves that flush while the runner goes on (the pid's, once per attempt; side by side, the group commits of
 /// <see cref="GroupCommit"/>) one after another on a thread of its own. Through the thread pool each one woke a worker
-/// that then spun looking for more work: CPU taken from the command that had just started, on a machine with few cores. The thread sleeps in <see cref="Monitor.Wait(object)"/>,
-/// which does not spin either.
+/// that then spun looking for more work: CPU taken from the command that had just started, on a machine with few
+/// cores. The thread sleeps in <see cref="Monitor.Wait(object)"/>, which does not spin either.
 /// </summary>
 internal sealed class BackgroundSaver : IDisposable
 {
