@@ -74,10 +74,8 @@ public static class AttemptLauncher
 
             var previous = ended;
             ended = null;
-            if (request.After is { } after ? !MayFollow(after, previous, request.AttemptName, input) : !input.AgentPresent())
+            if (request.After is { } after && !MayFollow(after, previous, request.AttemptName, input))
             {
-                // A plain start from an agent that died since it asked: the next agent may already have found the
-                // attempt not started and started it again itself. It decides; this launcher must not run it twice.
                 replies.Send("d");
                 continue;
             }
@@ -93,7 +91,7 @@ public static class AttemptLauncher
                 continue;
             }
 
-            ended = RunAttempt(request, spawner, recordFile, replies);
+            ended = RunAttempt(request, spawner, recordFile, replies, input);
         }
 
         replies.Flush();
@@ -109,7 +107,7 @@ public static class AttemptLauncher
         previous is { Code: 0 } last && last.AttemptName == after && input.MayStart(attemptName);
 
     /// <summary>Starts the attempt and waits for it; null when it could not be started.</summary>
-    private static Ended? RunAttempt(LaunchRequest request, AttemptSpawner spawner, AppendOnlyFile records, LauncherReplies replies)
+    private static Ended? RunAttempt(LaunchRequest request, AttemptSpawner spawner, AppendOnlyFile records, LauncherReplies replies, LauncherInput input)
     {
         if (Libc.chdir(request.WorkingDirectory) != 0)
         {
@@ -120,6 +118,18 @@ public static class AttemptLauncher
         // Before the spawn: should this launcher die before it records the pid, the agent knows an attempt may be
         // running, and looks for it instead of starting the command again.
         records.AppendLine(Invariant($"p {request.AttemptName} {System.Environment.ProcessId}"));
+
+        // Whether the agent that asked is still there, checked after the p line and not before, so that this launcher
+        // and the next agent never both start the attempt: an agent that comes back after the one that asked died
+        // finds either an n line (this launcher saw the death and declined) or a p line whose launcher lives on and is
+        // about to record its s line, which it waits for (BashJobExecutor.AdoptAsync) instead of starting it again.
+        if (!input.AgentPresent())
+        {
+            records.AppendLine(Invariant($"n {request.AttemptName}"));
+            replies.Send("d");
+            return null;
+        }
+
         var (pid, error) = spawner.Spawn(request);
         if (pid == 0)
         {

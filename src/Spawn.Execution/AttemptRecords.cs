@@ -8,8 +8,9 @@ namespace Spawn.Execution;
 /// <c>attempts.log</c>, beside where each attempt's exit-status path points. An attempt is named by that path's file
 /// name (<c>{job}.{n}.exit</c>); its lines are <c>c NAME</c> (cleared by the agent before a start), <c>a NAME PREVIOUS</c>
 /// (cleared by the agent before it asks for the attempt to start after PREVIOUS), <c>p NAME SESSION</c> (the launcher,
-/// whose session that is, about to spawn it), <c>s NAME PID STARTTIME</c> (the launcher, once spawned) and
-/// <c>x NAME PID EXITCODE</c> (the launcher, once it ended).
+/// whose session that is, about to spawn it), <c>n NAME</c> (the launcher, declining it after all: the agent that
+/// asked is gone), <c>s NAME PID STARTTIME</c> (the launcher, once spawned) and <c>x NAME PID EXITCODE</c> (the
+/// launcher, once it ended).
 /// Only lines after the attempt's last <c>c</c> or <c>a</c> count.
 /// </summary>
 /// <remarks>
@@ -66,6 +67,9 @@ internal static class AttemptRecords
                     break;
                 case ["p", var n, var session] when n == name && int.TryParse(session, CultureInfo.InvariantCulture, out var sid):
                     spawning = sid;
+                    break;
+                case ["n", var n] when n == name:
+                    spawning = null;
                     break;
                 case ["s", var n, var pid, var start] when n == name && int.TryParse(pid, CultureInfo.InvariantCulture, out var p)
                     && ulong.TryParse(start, CultureInfo.InvariantCulture, out var s):

@@ -10,6 +10,11 @@ namespace Spawn.Execution;
 /// </summary>
 public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcherCommand, JobCgroups? cgroups = null) : IJobExecutor, IAsyncDisposable
 {
+    /// <summary>How long a launcher between its p line and its spawn is waited for: moments, unless it is frozen.</summary>
+    private static readonly TimeSpan LauncherDecision = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
+
     private readonly SemaphoreSlim _launcherLock = new(1, 1);
     private readonly OpenRecordFile _records = new();
 
@@ -81,10 +86,10 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
             ? AdoptAsync(next, pid: 0, startTime: 0, cancellationToken)
             : Task.FromResult<AdoptionResult>(new AdoptionResult.Lost());
 
-    public Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken)
+    public async Task<AdoptionResult> AdoptAsync(JobLaunch launch, int pid, ulong startTime, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (pid == 0 && Recorded(AttemptRecords.Read(launch.ExitStatusPath)) is { } recorded)
+        if (pid == 0 && Recorded(await SettledRecordAsync(launch, cancellationToken).ConfigureAwait(false)) is { } recorded)
         {
             (pid, startTime) = recorded;
         }
@@ -97,8 +102,30 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
                 : pid == 0 && AttemptRecords.Read(launch.ExitStatusPath).SpawnedInSession is null
                     ? new AdoptionResult.NeverStarted()
                     : new AdoptionResult.Lost();
-        return Task.FromResult(found);
+        return found;
     }
+
+    /// <summary>
+    /// The attempt's records once its launcher has decided: a launcher that wrote its p line (and lives) spawns or
+    /// declines within moments, and starting the attempt again before it has would run it twice.
+    /// </summary>
+    private async Task<AttemptRecord> SettledRecordAsync(JobLaunch launch, CancellationToken cancellationToken)
+    {
+        var record = AttemptRecords.Read(launch.ExitStatusPath);
+        for (var waited = TimeSpan.Zero; LauncherStillDeciding(record) && waited < LauncherDecision; waited += PollInterval)
+        {
+            await Task.Delay(PollInterval, clock, cancellationToken).ConfigureAwait(false);
+            record = AttemptRecords.Read(launch.ExitStatusPath);
+        }
+
+        return record;
+    }
+
+    /// <summary>Its launcher wrote the p line, lives, and has neither recorded nor spawned anything since.</summary>
+    private static bool LauncherStillDeciding(AttemptRecord record) =>
+        record is { SpawnedInSession: { } launcher, Identity: null, ExitCode: null }
+        && ProcStat.TryRead(launcher) is { State: not 'Z' }
+        && LauncherSession.Attempt(launcher) is null;
 
     public async ValueTask DisposeAsync()
     {

@@ -19,6 +19,66 @@ public sealed class AdoptionTests
 
     private static void OpenGate(AttemptSandbox sandbox) => File.WriteAllText(Path.Combine(sandbox.Root, "gate"), "");
 
+    /// <summary>A live process standing in for a launcher (its pid is its session in the p line) or for an attempt.</summary>
+    private static System.Diagnostics.Process Sleeper() => System.Diagnostics.Process.Start("sleep", "30");
+
+    private static void Record(AttemptSandbox sandbox, string line)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(sandbox.ExitFile)!);
+        File.AppendAllText(Path.Combine(Path.GetDirectoryName(sandbox.ExitFile)!, "attempts.log"), line + "\n");
+    }
+
+    [Fact]
+    public async Task A_launcher_between_its_p_line_and_its_spawn_is_waited_for_and_what_it_then_starts_is_adopted()
+    {
+        // The agent that asked died after the launcher wrote "about to spawn": the next agent must not start the
+        // attempt again while that launcher is still deciding.
+        using var sandbox = new AttemptSandbox();
+        using var launcher = Sleeper();
+        using var attempt = Sleeper();
+        Record(sandbox, $"p job.1.exit {launcher.Id}");
+
+        var adopting = new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(adopting.IsCompleted, "the attempt was decided on while its launcher had not spawned it yet");
+        Record(sandbox, $"s job.1.exit {attempt.Id} {Observe.Stat(attempt.Id)![19]}");
+
+        var adopted = Assert.IsType<AdoptionResult.StillRunning>(await adopting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(attempt.Id, adopted.Job.Pid);
+        launcher.Kill();
+        attempt.Kill();
+    }
+
+    [Fact]
+    public async Task A_launcher_that_declines_after_its_p_line_leaves_the_attempt_never_started()
+    {
+        using var sandbox = new AttemptSandbox();
+        using var launcher = Sleeper();
+        Record(sandbox, $"p job.1.exit {launcher.Id}");
+
+        var adopting = new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None);
+        await Task.Delay(100);
+        Record(sandbox, "n job.1.exit");
+
+        Assert.IsType<AdoptionResult.NeverStarted>(await adopting.WaitAsync(TimeSpan.FromSeconds(5)));
+        launcher.Kill();
+    }
+
+    [Fact]
+    public async Task A_p_line_whose_launcher_is_gone_is_decided_at_once()
+    {
+        using var sandbox = new AttemptSandbox();
+        using var launcher = Sleeper();
+        launcher.Kill();
+        await launcher.WaitForExitAsync();
+        Record(sandbox, $"p job.1.exit {launcher.Id}");
+
+        var result = await new BashJobExecutor(TimeProvider.System, TestLauncher.Command).AdoptAsync(sandbox.Launch("ignored"), 0, 0, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(2));
+
+        Assert.IsType<AdoptionResult.Lost>(result);
+    }
+
     [Fact]
     public async Task A_job_still_running_is_adopted_and_its_real_exit_code_is_seen()
     {
