@@ -171,6 +171,8 @@ public sealed class ParallelRunTests : IDisposable
             }
 
             Assert.Equal(["1"], _ws.State().Job("b").GpuDevices);
+            var status = await _ws.SpawnAsync("queue", "status", _ws.StateFile);
+            Assert.Matches(@"\bb\s+running\s+1\s+-\s+no\s+\(PID: \d+, GPUs: 1\)", status.Stdout);
             Open("gate-a");
             using var second = _ws.Start(Binaries.Spored, agent);
             var output = second.StandardOutput.ReadToEndAsync();

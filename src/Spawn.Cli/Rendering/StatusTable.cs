@@ -41,7 +41,7 @@ internal static class StatusTable
             var line = $"{job.JobId,-25} {Word(job.Status),-11} {job.Attempt,-8} {exit,-8} {(job.ResultsUploaded ? "yes" : "no"),-8}";
             if (job is { Status: JobStatus.Running, Pid: { } pid })
             {
-                line += $" (PID: {pid})";
+                line += job.GpuDevices is { Count: > 0 } gpus ? $" (PID: {pid}, GPUs: {string.Join(',', gpus)})" : $" (PID: {pid})";
             }
 
             text.AppendLine(line.TrimEnd());
