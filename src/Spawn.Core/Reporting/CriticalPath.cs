@@ -6,7 +6,8 @@ namespace Spawn.Core.Reporting;
 /// </summary>
 public static class CriticalPath
 {
-    public static (IReadOnlyList<string> Path, TimeSpan Length) Of(IReadOnlyList<ReportRow> rows)
+    /// <param name="runOrder">Every job id, each after its dependencies (<see cref="Planning.ExecutionPlan.Order"/>).</param>
+    public static (IReadOnlyList<string> Path, TimeSpan Length) Of(IReadOnlyList<ReportRow> rows, IReadOnlyList<string> runOrder)
     {
         var index = new Dictionary<string, int>(rows.Count, StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
@@ -16,22 +17,20 @@ public static class CriticalPath
 
         var finish = new TimeSpan[rows.Count];
         var previous = new int[rows.Count];
-        var done = new bool[rows.Count];
         var best = -1;
-        foreach (var i in TopologicalOrder(rows, index))
+        foreach (var i in runOrder.Select(id => index[id]))
         {
             previous[i] = -1;
             var start = TimeSpan.Zero;
             foreach (var dependency in rows[i].DependsOn)
             {
-                if (index.TryGetValue(dependency, out var d) && done[d] && finish[d] > start)
+                if (finish[index[dependency]] > start)
                 {
-                    (start, previous[i]) = (finish[d], d);
+                    (start, previous[i]) = (finish[index[dependency]], index[dependency]);
                 }
             }
 
             finish[i] = start + rows[i].Span;
-            done[i] = true;
             if (best < 0 || finish[i] > finish[best] || (finish[i] == finish[best] && i < best))
             {
                 best = i;
@@ -51,52 +50,5 @@ public static class CriticalPath
 
         path.Reverse();
         return (path, finish[best]);
-    }
-
-    /// <summary>Kahn's order, file order among ready jobs. A validated queue has no cycle; any left over come last.</summary>
-    private static List<int> TopologicalOrder(IReadOnlyList<ReportRow> rows, Dictionary<string, int> index)
-    {
-        var unmet = new int[rows.Count];
-        var dependents = new List<int>[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            dependents[i] = [];
-        }
-
-        for (var i = 0; i < rows.Count; i++)
-        {
-            foreach (var dependency in rows[i].DependsOn)
-            {
-                if (index.TryGetValue(dependency, out var d))
-                {
-                    dependents[d].Add(i);
-                    unmet[i]++;
-                }
-            }
-        }
-
-        var ready = new PriorityQueue<int, int>();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            if (unmet[i] == 0)
-            {
-                ready.Enqueue(i, i);
-            }
-        }
-
-        var order = new List<int>(rows.Count);
-        while (ready.TryDequeue(out var i, out _))
-        {
-            order.Add(i);
-            foreach (var next in dependents[i])
-            {
-                if (--unmet[next] == 0)
-                {
-                    ready.Enqueue(next, next);
-                }
-            }
-        }
-
-        return order;
     }
 }

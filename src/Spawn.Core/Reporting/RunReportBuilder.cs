@@ -1,4 +1,5 @@
 using Spawn.Core.Model;
+using Spawn.Core.Planning;
 using Spawn.Core.State;
 
 namespace Spawn.Core.Reporting;
@@ -12,7 +13,8 @@ public static class RunReportBuilder
     {
         var dependencies = queue?.Jobs.ToDictionary(j => j.JobId, j => j.DependsOn, StringComparer.Ordinal);
         var rows = state.Jobs.Select(job => Row(job, state.UpdatedAt, dependencies?.GetValueOrDefault(job.JobId) ?? [])).ToList();
-        var (path, length) = CriticalPath.Of(rows);
+        // The queue file was validated and holds the state's jobs: its run order puts every job after its dependencies.
+        var (path, length) = CriticalPath.Of(rows, queue is null ? [.. rows.Select(r => r.JobId)] : ExecutionPlan.Order(queue));
         var retried = rows.SelectMany(r => r.Attempts.Take(r.Attempts.Count - 1)).Where(a => a.Outcome is AttemptOutcome.Failed or AttemptOutcome.TimedOut).ToList();
         var report = new RunReport(
             state.QueueId,

@@ -62,7 +62,6 @@ public sealed partial class QueueRunner
                 break;
         }
 
-
         observer.Notify(new RunEvent(kind, jobId, message, state, clock.GetUtcNow()));
     }
 
@@ -87,7 +86,6 @@ public sealed partial class QueueRunner
     private void Report(QueueScheduler scheduler, RunEventKind kind, string? jobId, string message) =>
         observer.Notify(new RunEvent(kind, jobId, message, scheduler.Snapshot(), clock.GetUtcNow()));
 
-    /// <summary>The final state goes next to the results whatever the ending; a failure here is reported, not thrown.</summary>
     /// <summary>A last save on the way out of a crash: it may fail for the same reason, and must not hide that reason.</summary>
     private async Task TrySaveAsync(QueueScheduler scheduler)
     {
@@ -101,6 +99,7 @@ public sealed partial class QueueRunner
         }
     }
 
+    /// <summary>The final state goes next to the results whatever the ending; a failure here is reported, not thrown.</summary>
     private async Task PublishFinalState(QueueState state)
     {
         try
