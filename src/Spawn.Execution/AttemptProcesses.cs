@@ -9,18 +9,19 @@ internal sealed class AttemptProcesses(int groupId, ulong leaderStartTime, Cgrou
     /// <summary>Short enough that a stop lands well within its grace, long enough to cost nothing measurable.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>True while any process of the attempt is alive.</summary>
-    public bool AnyAlive => ProcessGroup.IsAlive(groupId, leaderStartTime) || cgroup?.IsPopulated() == true;
+    /// <summary>True while any process of the attempt is alive. The cgroup, one small read, is asked first: it holds the
+    /// whole group unless the shell could not join it, and the group's check may scan /proc.</summary>
+    public bool AnyAlive => cgroup?.IsPopulated() == true || ProcessGroup.IsAlive(groupId, leaderStartTime);
 
     /// <summary>
     /// Once the attempt's main process has exited: whether anything of it is left. Cheap when nothing is (one signal
     /// test and one small read), which is every ordinary job.
     /// </summary>
-    public bool AnyLeftAfterExit => Libc.kill(-groupId, 0) == 0 && AnyAlive || cgroup?.IsPopulated() == true;
+    public bool AnyLeftAfterExit => cgroup?.IsPopulated() == true || Libc.kill(-groupId, 0) == 0 && ProcessGroup.IsAlive(groupId, leaderStartTime);
 
     /// <summary>How many processes are left, for the note in the job's log.</summary>
     public int Count() =>
-        cgroup?.Processes().Count ?? ProcStat.All().Count(p => p.Stat.ProcessGroup == groupId && p.Stat.State != 'Z');
+        cgroup?.Processes().Count ?? ProcessGroup.LiveMembers(groupId).Count();
 
     /// <summary>
     /// SIGTERM to every process of the attempt, SIGKILL after <paramref name="grace"/> (at once if

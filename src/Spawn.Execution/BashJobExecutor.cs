@@ -95,14 +95,17 @@ public sealed class BashJobExecutor(TimeProvider clock, LauncherCommand launcher
         }
 
         // The exit is read only once the process is seen gone: the launcher records it after the end, not before.
-        AdoptionResult found = pid != 0 && ProcStat.IsRunning(pid, startTime)
-            ? new AdoptionResult.StillRunning(Running(launch, pid, startTime, reportedExit: null))
-            : AttemptRecords.Read(launch.ExitStatusPath) is { ExitCode: { } code }
-                ? new AdoptionResult.FinishedWhileAway(code)
-                : pid == 0 && AttemptRecords.Read(launch.ExitStatusPath).SpawnedInSession is null
-                    ? new AdoptionResult.NeverStarted()
-                    : new AdoptionResult.Lost();
-        return found;
+        if (pid != 0 && ProcStat.IsRunning(pid, startTime))
+        {
+            return new AdoptionResult.StillRunning(Running(launch, pid, startTime, reportedExit: null));
+        }
+
+        return AttemptRecords.Read(launch.ExitStatusPath) switch
+        {
+            { ExitCode: { } code } => new AdoptionResult.FinishedWhileAway(code),
+            { SpawnedInSession: null } when pid == 0 => new AdoptionResult.NeverStarted(),
+            _ => new AdoptionResult.Lost(),
+        };
     }
 
     /// <summary>

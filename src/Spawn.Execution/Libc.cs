@@ -89,7 +89,6 @@ internal static unsafe partial class Libc
     public static partial int kill(int pid, int signal);
 
     public const int WNOHANG = 1;
-    public const int ECHILD = 10;
 
     /// <summary>prctl option: orphaned descendants are re-parented to this process, not to init, so it can reap them.</summary>
     public const int PR_SET_CHILD_SUBREAPER = 36;

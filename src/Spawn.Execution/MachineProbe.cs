@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Spawn.Core.Scheduling;
 
 namespace Spawn.Execution;
 
@@ -16,7 +17,7 @@ public sealed record MachineProbe(int ProcessorCount, string NvidiaProcDirectory
     private static readonly TimeSpan NvidiaSmiPatience = TimeSpan.FromSeconds(10);
 
     public static MachineProbe ThisMachine() =>
-        new(Environment.ProcessorCount, "/proc/driver/nvidia/gpus", RunNvidiaSmi, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"));
+        new(Environment.ProcessorCount, "/proc/driver/nvidia/gpus", RunNvidiaSmi, Environment.GetEnvironmentVariable(GpuEnvironment.Cuda));
 
     /// <summary><c>nvidia-smi -L</c> from PATH; null when it is not there, fails, or hangs (a wedged driver does that).</summary>
     private static string? RunNvidiaSmi()

@@ -47,6 +47,10 @@ internal static class ProcessGroup
         }
 
         // Someone has the group id; it may only be unreaped zombies, so look at each process's state.
-        return ProcStat.All().Any(p => p.Stat.ProcessGroup == groupId && p.Stat.State != 'Z');
+        return LiveMembers(groupId).Any();
     }
+
+    /// <summary>The group's processes that are not zombies, from a scan of /proc.</summary>
+    public static IEnumerable<(int Pid, ProcStat Stat)> LiveMembers(int groupId) =>
+        ProcStat.All().Where(p => p.Stat.ProcessGroup == groupId && p.Stat.State != 'Z');
 }

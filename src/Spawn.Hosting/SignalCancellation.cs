@@ -15,7 +15,6 @@ public sealed class SignalCancellation : IDisposable
     private readonly PosixSignalRegistration[] _registrations;
     private readonly TextWriter? _notices;
     private int _signal;
-    private int _count;
 
     /// <param name="notices">Where the first signal's notice goes (the user's terminal); null to say nothing.</param>
     public SignalCancellation(TextWriter? notices = null)
@@ -54,8 +53,7 @@ public sealed class SignalCancellation : IDisposable
     private void Handle(PosixSignalContext context)
     {
         context.Cancel = true;
-        Interlocked.CompareExchange(ref _signal, Number(context.Signal), 0);
-        if (Interlocked.Increment(ref _count) == 1)
+        if (Interlocked.CompareExchange(ref _signal, Number(context.Signal), 0) == 0)
         {
             Notice("stopping: the running job gets SIGTERM, then SIGKILL after its kill_grace; the state is saved and the queue resumes "
                 + "when run again. Press Ctrl-C again to kill the job at once.");
