@@ -65,6 +65,7 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
         return new LaunchPlan(queue.QueueId, launch.Region, bucket, queue.ResultPrefix, type, image.ImageId, agentPath, queueBytes, upload, userData, deadline, request)
         {
             Note = note,
+            Resumes = launch.ResumedAt is not null,
         };
     }
 
@@ -94,7 +95,11 @@ public sealed class QueueLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement
         }
         catch (Exception e) when (AwsErrorText.IsAwsFailure(e))
         {
-            await uploader.RemoveAsync(plan.Upload, CancellationToken.None).ConfigureAwait(false);
+            if (!plan.Resumes)
+            {
+                await uploader.RemoveAsync(plan.Upload, CancellationToken.None).ConfigureAwait(false);
+            }
+
             throw RunInstancesFailure(e, plan.Request.IamInstanceProfile.Name);
         }
     }
