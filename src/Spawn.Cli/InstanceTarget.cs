@@ -37,9 +37,10 @@ internal static class InstanceTarget
         }
         catch (Exception e) when (AwsErrorText.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            return new InstanceTargetResult(null, $"cannot describe instance {instanceId} in {region}: {AwsErrorText.Describe(e)}");
+            return new InstanceTargetResult(null, $"cannot describe instance {instanceId} in {region}: {AwsErrorText.Describe(e)}", AwsFailed: true);
         }
     }
 }
 
-internal sealed record InstanceTargetResult(LaunchedInstance? Instance, string? Problem);
+/// <param name="AwsFailed">EC2 did not answer (throttled, denied): unlike "no such instance", nothing is known.</param>
+internal sealed record InstanceTargetResult(LaunchedInstance? Instance, string? Problem, bool AwsFailed = false);

@@ -76,7 +76,15 @@ internal static class ResumeCommand
         }
 
         var lastInstance = state.Instance?.InstanceId ?? source.InstanceId;
-        var described = lastInstance is null ? null : (await InstanceTarget.DescribeAsync(lastInstance, source.Region, cancellationToken).ConfigureAwait(false)).Instance;
+        var lookup = lastInstance is null ? null : await InstanceTarget.DescribeAsync(lastInstance, source.Region, cancellationToken).ConfigureAwait(false);
+        if (lookup is { AwsFailed: true })
+        {
+            // Not knowing whether the last instance still runs is not "it is gone": a second agent must not be launched.
+            stderr.WriteLine($"error: {lookup.Problem}");
+            return 1;
+        }
+
+        var described = lookup?.Instance;
         if (described is { State: "pending" or "running" or "stopping" or "stopped" })
         {
             // Two agents on one queue would both run its jobs and overwrite each other's state in S3.
