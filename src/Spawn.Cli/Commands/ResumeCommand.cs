@@ -5,6 +5,7 @@ using Spawn.Aws.Launch;
 using Spawn.Cli.Launch;
 using Spawn.Core.Model;
 using Spawn.Core.Parsing;
+using Spawn.Core.Running;
 using Spawn.Core.State;
 
 namespace Spawn.Cli.Commands;
@@ -166,17 +167,10 @@ internal static class ResumeCommand
         return (queue, bytes);
     }
 
-    private static string? JobSetProblem(QueueState state, QueueDefinition queue)
-    {
-        var stored = state.Jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
-        var given = queue.Jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
-        if (stored.SetEquals(given))
-        {
-            return null;
-        }
+    private static string? JobSetProblem(QueueState state, QueueDefinition queue) =>
+        SavedStateCheck.JobSetDifference(state, queue) is var (added, removed)
+            ? $"the queue file's job ids differ from the stored state's (new: {Listed(added)}; gone: {Listed(removed)}): a resumed queue keeps its jobs; fix only their commands"
+            : null;
 
-        var added = string.Join(", ", given.Except(stored).Take(5));
-        var removed = string.Join(", ", stored.Except(given).Take(5));
-        return $"the queue file's job ids differ from the stored state's (new: {(added.Length > 0 ? added : "none")}; gone: {(removed.Length > 0 ? removed : "none")}): a resumed queue keeps its jobs; fix only their commands";
-    }
+    private static string Listed(IReadOnlyList<string> ids) => ids.Count > 0 ? string.Join(", ", ids) : "none";
 }

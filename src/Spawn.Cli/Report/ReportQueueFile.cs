@@ -1,4 +1,5 @@
 using Spawn.Core.Model;
+using Spawn.Core.Running;
 using Spawn.Core.State;
 using Spawn.Hosting;
 
@@ -39,6 +40,5 @@ internal static class ReportQueueFile
         return (null, null);
     }
 
-    private static bool SameJobs(QueueDefinition queue, QueueState state) =>
-        queue.Jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal).SetEquals(state.Jobs.Select(j => j.JobId));
+    private static bool SameJobs(QueueDefinition queue, QueueState state) => SavedStateCheck.JobSetDifference(state, queue) is null;
 }

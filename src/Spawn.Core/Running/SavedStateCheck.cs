@@ -19,12 +19,8 @@ public static class SavedStateCheck
                 "use another --state-file, or --fresh to start over (the old file is kept as a backup)");
         }
 
-        var savedIds = saved.Jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
-        var fileIds = queue.Jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
-        if (!savedIds.SetEquals(fileIds))
+        if (JobSetDifference(saved, queue) is var (added, removed))
         {
-            var added = fileIds.Except(savedIds).Take(5).ToList();
-            var removed = savedIds.Except(fileIds).Take(5).ToList();
             var detail = string.Join("; ", new[]
             {
                 added.Count > 0 ? "new in the file: " + string.Join(", ", added) : null,
@@ -34,5 +30,14 @@ public static class SavedStateCheck
                 $"state file {location} was written for a different job set of queue \"{queue.QueueId}\" ({detail}): left untouched; " +
                 "use --fresh to start over (the old file is kept as a backup)");
         }
+    }
+
+    /// <summary>The job ids only in the queue file and those only in the state (at most five of each); null when both
+    /// hold the same jobs.</summary>
+    public static (IReadOnlyList<string> Added, IReadOnlyList<string> Removed)? JobSetDifference(QueueState state, QueueDefinition queue)
+    {
+        var stored = state.Jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
+        var given = queue.Jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
+        return stored.SetEquals(given) ? null : ([.. given.Except(stored).Take(5)], [.. stored.Except(given).Take(5)]);
     }
 }
